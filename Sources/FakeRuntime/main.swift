@@ -1,0 +1,3 @@
+import SystemKit
+
+print("FakeRuntime")

@@ -1,0 +1,3 @@
+import MiniCompose
+
+print("mini-compose \(miniComposeVersion)")

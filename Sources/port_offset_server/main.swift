@@ -1,0 +1,3 @@
+import PortShift
+
+print("port_offset_server \(defaultOffsetServerPort)")
