@@ -1,3 +1,85 @@
+import Foundation
 import MiniCompose
 
-print("mini-compose \(miniComposeVersion)")
+/// One command `mini-compose` knows, with the one-line summary `--help` lists.
+struct CommandEntry: Sendable {
+    let name: String
+    let summary: String
+    let help: String
+    let run: @Sendable (inout Arguments, GlobalOptions) throws(UsageError) -> Int32
+}
+
+let commands: [CommandEntry] = [
+    CommandEntry(name: "config", summary: ConfigCommand.summary, help: ConfigCommand.help, run: ConfigCommand.run),
+    CommandEntry(name: "graph", summary: GraphCommand.summary, help: GraphCommand.help, run: GraphCommand.run),
+]
+
+@MainActor func mainHelp() -> String {
+    var text = """
+        mini-compose \(miniComposeVersion): run a docker-compose.yml stack with Apptainer, Singularity,
+        Docker or Podman on a machine you do not own.
+
+        Usage: mini-compose [OPTIONS] COMMAND [ARGS...]
+
+        Commands:
+
+        """
+    for command in commands {
+        text += "  " + command.name.padding(toLength: 10, withPad: " ", startingAt: 0) + command.summary + "\n"
+    }
+    text += "\n" + GlobalOptions.help + "\n\n  -h, --help     show help (mini-compose COMMAND --help for a command)\n"
+    text += "      --version  print the version\n"
+    return text
+}
+
+@MainActor func runMain() -> Int32 {
+    var arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
+    var global = GlobalOptions()
+    do throws(UsageError) {
+        try global.take(from: &arguments)
+        let wantsHelp = arguments.flag("-h", "--help")
+        if arguments.flag("--version") {
+            Terminal.out("mini-compose \(miniComposeVersion)\n")
+            return 0
+        }
+        guard let name = arguments.remaining.first(where: { !$0.hasPrefix("-") }) else {
+            if wantsHelp {
+                Terminal.out(mainHelp())
+                return 0
+            }
+            throw UsageError(message: "no command given")
+        }
+        arguments = Arguments(arguments.remaining.filter { $0 != name })
+        guard let command = commands.first(where: { $0.name == name }) else {
+            let suggestion = commands.map(\.name).min { distance($0, name) < distance($1, name) }
+            throw UsageError(message: "unknown command \"\(name)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
+        }
+        if wantsHelp {
+            Terminal.out(command.help + "\n\n" + GlobalOptions.help + "\n")
+            return 0
+        }
+        return try command.run(&arguments, global)
+    } catch {
+        Terminal.err("mini-compose: error: \(error.message)\nRun 'mini-compose --help' for usage.\n")
+        return 2
+    }
+}
+
+/// Rough edit distance for suggesting a command name.
+func distance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    var row = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+        var previous = row[0]
+        row[0] = i
+        for j in stride(from: 1, through: b.count, by: 1) {
+            let current = row[j]
+            row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+            previous = current
+        }
+    }
+    return row[b.count]
+}
+
+exit(runMain())
