@@ -26,7 +26,7 @@ let package = Package(
             path: "Sources/port_offset_server"
         ),
         .executableTarget(name: "FakeRuntime", dependencies: ["SystemKit"]),
-        .target(name: "TestSupport", dependencies: ["SystemKit"], path: "Tests/Support"),
+        .target(name: "TestSupport", dependencies: ["MiniCompose", "SystemKit"], path: "Tests/Support"),
         .testTarget(
             name: "UnitTests",
             dependencies: ["MiniCompose", "PortShift", "SystemKit", "TestSupport"],

@@ -10,7 +10,10 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ diagnostic: Diagnostic) -> String {
         var text = "\(diagnostic.location): \(diagnostic.severity.rawValue): \(diagnostic.message)\n"
         if let line = sourceLine(diagnostic.location) {
-            let expanded = line.replacingOccurrences(of: "\t", with: " ")
+            // Tabs become one space so the caret lines up; other control characters are made visible.
+            let expanded = String(
+                String.UnicodeScalarView(
+                    line.unicodeScalars.map { $0 == "\t" ? " " : ($0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : $0) }))
             text += "    \(expanded)\n"
             let caretColumn = max(1, min(diagnostic.location.column, expanded.count + 1))
             text += "    " + String(repeating: " ", count: caretColumn - 1) + "^\n"

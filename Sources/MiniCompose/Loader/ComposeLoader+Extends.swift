@@ -7,9 +7,13 @@ extension ComposeLoader {
     ) -> YAMLNode? {
         guard let extendsNode = node["extends"] else { return node }
         let link = "\(file):\(name)"
-        if chain.contains(link) {
-            let names = (chain + [link]).map { $0.split(separator: ":").last.map(String.init) ?? $0 }
-            bag.error("extends cycle: \(names.joined(separator: " -> "))", at: extendsNode.location)
+        if let start = chain.firstIndex(of: link) {
+            let loop = Array(chain[start...])
+            // Each service on the loop would find it again; report it once.
+            if reportedExtendsCycles.insert(Set(loop)).inserted {
+                let names = (loop + [link]).map { $0.split(separator: ":").last.map(String.init) ?? $0 }
+                bag.error("extends cycle: \(names.joined(separator: " -> "))", at: extendsNode.location)
+            }
             return nil
         }
         var baseName: String?

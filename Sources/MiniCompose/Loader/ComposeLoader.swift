@@ -39,6 +39,7 @@ public final class ComposeLoader {
     var variables: [String: String] = [:]
     /// Parsed and interpolated files by path (compose files and files named by `extends`).
     var parsedFiles: [String: YAMLNode] = [:]
+    var reportedExtendsCycles: Set<Set<String>> = []
 
     public init(options: ComposeLoadOptions, logger: Logger = Logger(component: "loader")) {
         self.options = options

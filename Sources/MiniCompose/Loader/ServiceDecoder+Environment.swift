@@ -19,7 +19,10 @@ extension ServiceDecoder {
             }
             return result
         }
-        guard let pairs = reader.mapping(node, field) else { return [] }
+        guard let pairs = node.mapping else {
+            bag.error("\(field) must be a mapping or a list of KEY=VALUE, not \(node.typeDescription)", at: node.location)
+            return []
+        }
         for pair in pairs {
             guard let name = pair.key.scalar?.value, checkName(name, field, pair.key.location) else { continue }
             guard let value = reader.optionalString(pair.value, "\(field).\(name)") else { continue }
