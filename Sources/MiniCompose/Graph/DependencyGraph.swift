@@ -14,6 +14,8 @@ public struct DependencyGraph: Sendable {
         /// The services around the cycle, the first repeated at the end: `[a, b, c, a]`.
         public var path: [String]
 
+        public init(path: [String]) { self.path = path }
+
         public var description: String { path.joined(separator: " -> ") }
     }
 

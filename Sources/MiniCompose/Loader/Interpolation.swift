@@ -75,6 +75,31 @@ public struct Interpolator: Sendable {
         return String(output)
     }
 
+    /// The index of the `}` that closes an argument starting at `start`, skipping nested `${...}` and `$$`
+    /// without evaluating them.
+    private static func closingBrace(_ chars: [Unicode.Scalar], from start: Int) throws(Failure) -> Int {
+        var depth = 0
+        var index = start
+        while index < chars.count {
+            let c = chars[index]
+            if c == "$", index + 1 < chars.count, chars[index + 1] == "$" {
+                index += 2
+                continue
+            }
+            if c == "$", index + 1 < chars.count, chars[index + 1] == "{" {
+                depth += 1
+                index += 2
+                continue
+            }
+            if c == "}" {
+                if depth == 0 { return index }
+                depth -= 1
+            }
+            index += 1
+        }
+        throw .invalidSyntax("a \"${\" is never closed by \"}\"")
+    }
+
     private func readName(_ scanner: inout Scanner) -> String {
         var name = String.UnicodeScalarView()
         while !scanner.atEnd, Self.isNameChar(scanner.current) {
@@ -109,9 +134,7 @@ public struct Interpolator: Sendable {
         }
         // The argument is itself interpolated only when it is used, as in Compose.
         let start = scanner.index
-        var skipped = Scanner(chars: scanner.chars, index: start)
-        _ = try substitute(&skipped, until: "}", unset: { _ in })
-        let end = skipped.index
+        let end = try Self.closingBrace(scanner.chars, from: start)
         scanner.index = end + 1
         let isSet = value != nil
         let isSetAndNonEmpty = !(value ?? "").isEmpty
