@@ -32,7 +32,8 @@ struct GlobalOptions {
         if arguments.flag("-v", "--verbose") { logLevel = .debug }
         if let name = try arguments.value("--log-level") {
             guard let level = LogLevel(name: name) else {
-                throw UsageError(message: "--log-level must be trace, debug, info, notice, warning or error, not \(name)")
+                throw UsageError(
+                    message: "--log-level must be trace, debug, info, notice, warning or error, not \(name)")
             }
             logLevel = level
         }
@@ -40,7 +41,8 @@ struct GlobalOptions {
 
     func loadOptions(selecting services: [String] = []) -> ComposeLoadOptions {
         var options = ComposeLoadOptions(
-            workingDirectory: FileManager.default.currentDirectoryPath, environment: ProcessInfo.processInfo.environment)
+            workingDirectory: FileManager.default.currentDirectoryPath, environment: ProcessInfo.processInfo.environment
+        )
         options.files = files
         options.envFiles = envFiles.isEmpty ? nil : envFiles
         options.projectName = projectName

@@ -44,8 +44,8 @@ struct GraphCommand {
         for name in graph.services {
             for dependency in project.services[name]?.dependsOn.sorted(by: { $0.service < $1.service }) ?? [] {
                 let style = dependency.required ? "" : ", style=dashed"
-                lines.append(
-                    "  \(quote(name)) -> \(quote(dependency.service)) [label=\(quote(dependency.condition.rawValue))\(style)];")
+                let label = quote(dependency.condition.rawValue)
+                lines.append("  \(quote(name)) -> \(quote(dependency.service)) [label=\(label)\(style)];")
             }
         }
         lines.append("}")

@@ -11,7 +11,8 @@ enum ProjectLoading {
     static func load(
         _ global: GlobalOptions, selecting services: [String] = [], strict: Bool = false, quiet: Bool = false
     ) -> Outcome {
-        let loader = ComposeLoader(options: global.loadOptions(selecting: services), logger: global.logger.child(component: "loader"))
+        let loader = ComposeLoader(
+            options: global.loadOptions(selecting: services), logger: global.logger.child(component: "loader"))
         do {
             let project = try loader.load()
             if !project.warnings.isEmpty && (strict || !quiet) {

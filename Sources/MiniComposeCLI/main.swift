@@ -52,7 +52,8 @@ let commands: [CommandEntry] = [
         arguments = Arguments(arguments.remaining.filter { $0 != name })
         guard let command = commands.first(where: { $0.name == name }) else {
             let suggestion = commands.map(\.name).min { distance($0, name) < distance($1, name) }
-            throw UsageError(message: "unknown command \"\(name)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
+            throw UsageError(
+                message: "unknown command \"\(name)\"" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""))
         }
         if wantsHelp {
             Terminal.out(command.help + "\n\n" + GlobalOptions.help + "\n")

@@ -26,7 +26,8 @@ public struct ComposeFixture: Sendable, CustomStringConvertible {
         return names.sorted().map { name in
             let directory = root.appendingPathComponent(name)
             let argsFile = directory.appendingPathComponent("args")
-            let words = (try? String(contentsOf: argsFile, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+            let words =
+                (try? String(contentsOf: argsFile, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
             return ComposeFixture(name: name, directory: directory, arguments: words)
         }
     }

@@ -7,7 +7,9 @@ import Testing
         let logger = Logger(component: "orchestrator", sink: sink).with("instance", "a")
         logger.info("service healthy", ["service": "web", "detail": "took 2 s"])
         #expect(sink.records.count == 1)
-        #expect(sink.records[0].rendered() == "INFO orchestrator service healthy instance=a service=web detail=\"took 2 s\"")
+        #expect(
+            sink.records[0].rendered() == "INFO orchestrator service healthy instance=a service=web detail=\"took 2 s\""
+        )
     }
 
     @Test func recordsBelowThresholdAreDropped() {

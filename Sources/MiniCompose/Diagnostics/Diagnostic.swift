@@ -21,7 +21,8 @@ public struct Diagnostic: Sendable, Hashable, Error {
         Diagnostic(.error, message, at: location, suggestion: suggestion)
     }
 
-    public static func warning(_ message: String, at location: SourceLocation, suggestion: String? = nil) -> Diagnostic {
+    public static func warning(_ message: String, at location: SourceLocation, suggestion: String? = nil) -> Diagnostic
+    {
         Diagnostic(.warning, message, at: location, suggestion: suggestion)
     }
 

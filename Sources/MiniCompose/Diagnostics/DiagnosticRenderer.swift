@@ -13,7 +13,9 @@ public struct DiagnosticRenderer: Sendable {
             // Tabs become one space so the caret lines up; other control characters are made visible.
             let expanded = String(
                 String.UnicodeScalarView(
-                    line.unicodeScalars.map { $0 == "\t" ? " " : ($0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : $0) }))
+                    line.unicodeScalars.map {
+                        $0 == "\t" ? " " : ($0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : $0)
+                    }))
             text += "    \(expanded)\n"
             let caretColumn = max(1, min(diagnostic.location.column, expanded.count + 1))
             text += "    " + String(repeating: " ", count: caretColumn - 1) + "^\n"

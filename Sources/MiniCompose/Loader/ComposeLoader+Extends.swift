@@ -36,8 +36,10 @@ extension ComposeLoader {
         var baseServices = services
         if baseFile != file {
             do {
-                baseServices = try parsedFile(baseFile, from: extendsNode.location)["services"] ?? YAMLNode(
-                    .mapping([]), at: .synthetic(baseFile))
+                baseServices =
+                    try parsedFile(baseFile, from: extendsNode.location)["services"]
+                    ?? YAMLNode(
+                        .mapping([]), at: .synthetic(baseFile))
             } catch {
                 bag.append(contentsOf: error.diagnostics)
                 return nil
@@ -50,13 +52,15 @@ extension ComposeLoader {
                 at: extendsNode.location, suggestion: Suggestions.closest(to: baseName, in: names))
             return nil
         }
-        guard var base = resolveExtends(baseName, baseNode, services: baseServices, file: baseFile, chain: chain + [link])
+        guard
+            var base = resolveExtends(baseName, baseNode, services: baseServices, file: baseFile, chain: chain + [link])
         else { return nil }
         if baseFile != file {
             base = rebase(base, from: (baseFile as NSString).deletingLastPathComponent)
         }
         let local = YAMLNode(.mapping(node.mapping!.filter { $0.key.scalar?.value != "extends" }), at: node.location)
-        let inherited = YAMLNode(.mapping(base.mapping?.filter { $0.key.scalar?.value != "extends" } ?? []), at: base.location)
+        let inherited = YAMLNode(
+            .mapping(base.mapping?.filter { $0.key.scalar?.value != "extends" } ?? []), at: base.location)
         return ComposeMerge.mergeService(inherited, local)
     }
 
@@ -76,7 +80,10 @@ extension ComposeLoader {
             }
             guard let items = node.mapping, node["type"]?.scalar?.value == "bind" else { return node }
             return YAMLNode(
-                .mapping(items.map { $0.key.scalar?.value == "source" ? YAMLPair(key: $0.key, value: absolute($0.value)) : $0 }),
+                .mapping(
+                    items.map {
+                        $0.key.scalar?.value == "source" ? YAMLPair(key: $0.key, value: absolute($0.value)) : $0
+                    }),
                 at: node.location)
         }
         let rebased = pairs.map { pair -> YAMLPair in
@@ -92,7 +99,10 @@ extension ComposeLoader {
                 let items = pair.value.sequence?.map { item -> YAMLNode in
                     guard item.mapping != nil else { return absolute(item) }
                     return YAMLNode(
-                        .mapping(item.mapping!.map { $0.key.scalar?.value == "path" ? YAMLPair(key: $0.key, value: absolute($0.value)) : $0 }),
+                        .mapping(
+                            item.mapping!.map {
+                                $0.key.scalar?.value == "path" ? YAMLPair(key: $0.key, value: absolute($0.value)) : $0
+                            }),
                         at: item.location)
                 }
                 return YAMLPair(key: pair.key, value: YAMLNode(.sequence(items ?? []), at: pair.value.location))

@@ -4,7 +4,9 @@ extension ComposeLoader {
     static let topLevelKeys: Set<String> = ["name", "services", "volumes", "version"]
     static let unsupportedTopLevelKeys: Set<String> = ["networks", "configs", "secrets", "include", "models"]
 
-    func decodeProject(_ root: YAMLNode, projectDirectory: String, paths: [String]) throws(ComposeError) -> ComposeProject {
+    func decodeProject(_ root: YAMLNode, projectDirectory: String, paths: [String]) throws(ComposeError)
+        -> ComposeProject
+    {
         var reader = NodeReader()
         let pairs = root.mapping ?? []
         reader.checkKeys(pairs, known: Self.topLevelKeys, unsupported: Self.unsupportedTopLevelKeys, "top level")
@@ -25,7 +27,9 @@ extension ComposeLoader {
             throw ComposeError(bag.items)
         }
         guard let servicePairs = servicesNode.mapping, !servicesNode.isNull else {
-            bag.error("services must be a mapping of service names, not \(servicesNode.typeDescription)", at: servicesNode.location)
+            bag.error(
+                "services must be a mapping of service names, not \(servicesNode.typeDescription)",
+                at: servicesNode.location)
             throw ComposeError(bag.items)
         }
         guard !servicePairs.isEmpty else {
@@ -34,16 +38,19 @@ extension ComposeLoader {
         }
         var all: [String: Service] = [:]
         var decoder = ServiceDecoder(
-            projectDirectory: projectDirectory, variables: variables, files: files, declaredVolumes: Set(project.volumes))
+            projectDirectory: projectDirectory, variables: variables, files: files,
+            declaredVolumes: Set(project.volumes))
         let file = paths[0]
         for pair in servicePairs {
             guard let serviceName = pair.key.scalar?.value else { continue }
             guard NameRules.isServiceName(serviceName) else {
                 bag.error(
-                    "\"\(serviceName)\" is not a valid service name (\(NameRules.serviceNameRule))", at: pair.key.location)
+                    "\"\(serviceName)\" is not a valid service name (\(NameRules.serviceNameRule))",
+                    at: pair.key.location)
                 continue
             }
-            guard let node = resolveExtends(serviceName, pair.value, services: servicesNode, file: file, chain: []) else {
+            guard let node = resolveExtends(serviceName, pair.value, services: servicesNode, file: file, chain: [])
+            else {
                 continue
             }
             if let service = decoder.decode(name: serviceName, key: pair.key, node: node) {
@@ -71,7 +78,8 @@ extension ComposeLoader {
         }
         if let node = root["name"], let name = reader.string(node, "name") {
             guard NameRules.isProjectName(name) else {
-                reader.bag.error("name \"\(name)\" is not a valid project name (\(NameRules.projectNameRule))", at: node.location)
+                reader.bag.error(
+                    "name \"\(name)\" is not a valid project name (\(NameRules.projectNameRule))", at: node.location)
                 return nil
             }
             return name
@@ -79,7 +87,8 @@ extension ComposeLoader {
         if let fromEnvironment = variables["COMPOSE_PROJECT_NAME"], !fromEnvironment.isEmpty {
             guard NameRules.isProjectName(fromEnvironment) else {
                 bag.error(
-                    "COMPOSE_PROJECT_NAME \"\(fromEnvironment)\" is not a valid project name (\(NameRules.projectNameRule))",
+                    "COMPOSE_PROJECT_NAME \"\(fromEnvironment)\" is not a valid project name "
+                        + "(\(NameRules.projectNameRule))",
                     at: .synthetic("COMPOSE_PROJECT_NAME"))
                 return nil
             }
@@ -114,7 +123,8 @@ extension ComposeLoader {
             }
             if enabled[name] == nil || options.selectedServices.contains(name) {
                 enabled[name] = service
-                pending.append(contentsOf: service.dependsOn.filter(\.required).map(\.service).filter { enabled[$0] == nil })
+                pending.append(
+                    contentsOf: service.dependsOn.filter(\.required).map(\.service).filter { enabled[$0] == nil })
             }
         }
         return enabled

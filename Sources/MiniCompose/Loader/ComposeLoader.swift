@@ -52,7 +52,8 @@ public final class ComposeLoader {
 
     public func load() throws(ComposeError) -> ComposeProject {
         let paths = try composeFilePaths()
-        let projectDirectory = options.projectDirectory.map(absolute) ?? (paths[0] as NSString).deletingLastPathComponent
+        let projectDirectory =
+            options.projectDirectory.map(absolute) ?? (paths[0] as NSString).deletingLastPathComponent
         variables = try loadVariables(projectDirectory: projectDirectory)
         var root: YAMLNode?
         for path in paths {
@@ -67,7 +68,8 @@ public final class ComposeLoader {
     }
 
     private func absolute(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: options.workingDirectory, isDirectory: true))
+        let url = URL(
+            fileURLWithPath: path, relativeTo: URL(fileURLWithPath: options.workingDirectory, isDirectory: true))
         return url.standardizedFileURL.path
     }
 
@@ -111,11 +113,13 @@ public final class ComposeLoader {
         sources[path] = String(decoding: bytes, as: UTF8.self)
         let parser = YAMLParser(limits: options.yamlLimits)
         guard let parsed = try parser.parse(bytes, file: path), !parsed.isNull else {
-            throw ComposeError(.error("compose file \(path) is empty; it needs a services mapping", at: .synthetic(path)))
+            throw ComposeError(
+                .error("compose file \(path) is empty; it needs a services mapping", at: .synthetic(path)))
         }
         guard parsed.mapping != nil else {
             throw ComposeError(
-                .error("a compose file must be a mapping at the top, not \(parsed.typeDescription)", at: parsed.location))
+                .error(
+                    "a compose file must be a mapping at the top, not \(parsed.typeDescription)", at: parsed.location))
         }
         var interpolation = TreeInterpolation(variables: variables)
         let tree = interpolation.apply(parsed)

@@ -2,7 +2,9 @@
 /// `environment`/`labels`/`depends_on`/`build.args` merge by key, `volumes` by target, `ports` and
 /// other multi-value lists are concatenated, and `command`, `entrypoint` and `healthcheck.test` are replaced.
 enum ComposeMerge {
-    private static let concatenated: Set<String> = ["ports", "expose", "dns", "dns_search", "external_links", "tmpfs", "env_file"]
+    private static let concatenated: Set<String> = [
+        "ports", "expose", "dns", "dns_search", "external_links", "tmpfs", "env_file",
+    ]
     private static let keyed: Set<String> = ["environment", "labels", "depends_on"]
 
     /// Merges whole files: `services` by service name with the service rules, everything else deeply.

@@ -59,7 +59,9 @@ struct DotEnvParser {
                 }
             } else {
                 var raw = String(rest)
-                if let comment = raw.range(of: " #") ?? raw.range(of: "\t#") { raw = String(raw[..<comment.lowerBound]) }
+                if let comment = raw.range(of: " #") ?? raw.range(of: "\t#") {
+                    raw = String(raw[..<comment.lowerBound])
+                }
                 value = try interpolate(raw.trimmingTrailingSpaces(), known: known, line: lineNumber)
             }
             known[name] = value
@@ -166,7 +168,8 @@ enum EnvironmentName {
         guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
         else { return false }
         return name.unicodeScalars.allSatisfy {
-            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "." || $0 == "-")
+            $0.isASCII
+                && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == "." || $0 == "-")
         }
     }
 }

@@ -31,7 +31,9 @@ struct NodeReader {
     /// A string value of an environment-like map: null stays nil, scalars become their text.
     mutating func optionalString(_ node: YAMLNode, _ field: String) -> String?? {
         guard let scalar = node.scalar else {
-            bag.error("\(field) must be a string, a number, a boolean or null, not \(node.typeDescription)", at: node.location)
+            bag.error(
+                "\(field) must be a string, a number, a boolean or null, not \(node.typeDescription)", at: node.location
+            )
             return nil
         }
         if case .null = node.resolvedScalar(scalar) { return .some(nil) }
@@ -73,7 +75,8 @@ struct NodeReader {
 
     mutating func duration(_ node: YAMLNode, _ field: String) -> ComposeDuration? {
         guard let text = node.scalar?.value, !node.isNull || node.scalar?.style != .plain else {
-            bag.error("\(field) must be a duration such as 30s or 1m30s, not \(node.typeDescription)", at: node.location)
+            bag.error(
+                "\(field) must be a duration such as 30s or 1m30s, not \(node.typeDescription)", at: node.location)
             return nil
         }
         do {

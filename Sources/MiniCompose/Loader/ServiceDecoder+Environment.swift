@@ -20,7 +20,8 @@ extension ServiceDecoder {
             return result
         }
         guard let pairs = node.mapping else {
-            bag.error("\(field) must be a mapping or a list of KEY=VALUE, not \(node.typeDescription)", at: node.location)
+            bag.error(
+                "\(field) must be a mapping or a list of KEY=VALUE, not \(node.typeDescription)", at: node.location)
             return []
         }
         for pair in pairs {

@@ -2,12 +2,17 @@ extension ServiceDecoder {
     mutating func healthcheck(_ node: YAMLNode, _ field: String) -> Healthcheck? {
         guard let pairs = reader.mapping(node, field) else { return nil }
         reader.checkKeys(
-            pairs, known: ["test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"], field)
+            pairs, known: ["test", "interval", "timeout", "retries", "start_period", "start_interval", "disable"], field
+        )
         var check = Healthcheck(
             test: nil, interval: Healthcheck.defaultInterval, timeout: Healthcheck.defaultTimeout,
             retries: Healthcheck.defaultRetries, startPeriod: .zero, startInterval: Healthcheck.defaultStartInterval)
-        if let interval = node["interval"] { check.interval = reader.duration(interval, "\(field).interval") ?? check.interval }
-        if let timeout = node["timeout"] { check.timeout = reader.duration(timeout, "\(field).timeout") ?? check.timeout }
+        if let interval = node["interval"] {
+            check.interval = reader.duration(interval, "\(field).interval") ?? check.interval
+        }
+        if let timeout = node["timeout"] {
+            check.timeout = reader.duration(timeout, "\(field).timeout") ?? check.timeout
+        }
         if let retries = node["retries"] { check.retries = reader.count(retries, "\(field).retries") ?? check.retries }
         if let period = node["start_period"] {
             check.startPeriod = reader.duration(period, "\(field).start_period") ?? check.startPeriod
@@ -85,7 +90,8 @@ extension ServiceDecoder {
             for (index, item) in items.enumerated() {
                 guard let name = reader.string(item, "\(field)[\(index)]") else { continue }
                 result.append(
-                    ServiceDependency(service: name, condition: .started, required: true, restart: false, location: item.location))
+                    ServiceDependency(
+                        service: name, condition: .started, required: true, restart: false, location: item.location))
             }
             return result
         }
@@ -98,14 +104,17 @@ extension ServiceDecoder {
             if !pair.value.isNull {
                 guard let options = reader.mapping(pair.value, itemField) else { continue }
                 reader.checkKeys(options, known: ["condition", "required", "restart"], itemField)
-                if let conditionNode = pair.value["condition"], let text = reader.string(conditionNode, "\(itemField).condition") {
+                if let conditionNode = pair.value["condition"],
+                    let text = reader.string(conditionNode, "\(itemField).condition")
+                {
                     if let condition = ServiceDependency.Condition(rawValue: text) {
                         dependency.condition = condition
                     } else {
                         bag.error(
                             "\(itemField).condition \"\(text)\" is not one of service_started, service_healthy, "
                                 + "service_completed_successfully", at: conditionNode.location,
-                            suggestion: Suggestions.closest(to: text, in: ServiceDependency.Condition.allCases.map(\.rawValue)))
+                            suggestion: Suggestions.closest(
+                                to: text, in: ServiceDependency.Condition.allCases.map(\.rawValue)))
                     }
                 }
                 if let required = pair.value["required"] {
@@ -136,14 +145,18 @@ extension ServiceDecoder {
             let reservationPairs = reader.mapping(reservations, "\(field).resources.reservations")
         else { return nil }
         let reservationsField = "\(field).resources.reservations"
-        reader.checkKeys(reservationPairs, known: ["devices"], unsupported: ["cpus", "memory", "pids", "generic_resources"], reservationsField)
-        guard let devices = reservations["devices"], let items = reader.sequence(devices, "\(reservationsField).devices")
+        reader.checkKeys(
+            reservationPairs, known: ["devices"], unsupported: ["cpus", "memory", "pids", "generic_resources"],
+            reservationsField)
+        guard let devices = reservations["devices"],
+            let items = reader.sequence(devices, "\(reservationsField).devices")
         else { return nil }
         var request: GPURequest?
         for (index, item) in items.enumerated() {
             let itemField = "\(reservationsField).devices[\(index)]"
             guard let devicePairs = reader.mapping(item, itemField) else { continue }
-            reader.checkKeys(devicePairs, known: ["capabilities", "count", "device_ids", "driver", "options"], itemField)
+            reader.checkKeys(
+                devicePairs, known: ["capabilities", "count", "device_ids", "driver", "options"], itemField)
             guard let capabilitiesNode = item["capabilities"],
                 let capabilities = reader.strings(capabilitiesNode, "\(itemField).capabilities")
             else {

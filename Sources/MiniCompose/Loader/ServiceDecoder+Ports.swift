@@ -13,7 +13,8 @@ extension ServiceDecoder {
                     bag.error("\(itemField) \"\(text)\" is not a valid port: \(error.reason)", at: item.location)
                 }
             } else {
-                bag.error("\(itemField) must be a port string or a mapping, not \(item.typeDescription)", at: item.location)
+                bag.error(
+                    "\(itemField) must be a port string or a mapping, not \(item.typeDescription)", at: item.location)
             }
         }
         return result
@@ -77,7 +78,9 @@ enum PortSpec {
         }
         var hostIP: String?
         if spec.hasPrefix("[") {
-            guard let close = spec.firstIndex(of: "]") else { throw Failure(reason: "an IPv6 address misses its \"]\"") }
+            guard let close = spec.firstIndex(of: "]") else {
+                throw Failure(reason: "an IPv6 address misses its \"]\"")
+            }
             hostIP = String(spec[spec.index(after: spec.startIndex)..<close])
             spec = spec[spec.index(after: close)...]
             guard spec.hasPrefix(":") else { throw Failure(reason: "a \":\" must follow the host address") }
@@ -97,7 +100,9 @@ enum PortSpec {
             throw Failure(reason: "the host range and the container range differ in length")
         }
         if target.count == 1 {
-            let publishedText = published.map { $0.count == 1 ? String($0.lowerBound) : "\($0.lowerBound)-\($0.upperBound)" }
+            let publishedText = published.map {
+                $0.count == 1 ? String($0.lowerBound) : "\($0.lowerBound)-\($0.upperBound)"
+            }
             return [PortMapping(target: target.lowerBound, published: publishedText, hostIP: hostIP, protocol: proto)]
         }
         return target.enumerated().map { offset, port in

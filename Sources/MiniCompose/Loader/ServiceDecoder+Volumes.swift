@@ -54,7 +54,8 @@ extension ServiceDecoder {
             }
         }
         if Self.isHostPath(source) {
-            return VolumeMount(type: .bind, source: resolve(source), target: target, readOnly: readOnly, createHostPath: true)
+            return VolumeMount(
+                type: .bind, source: resolve(source), target: target, readOnly: readOnly, createHostPath: true)
         }
         guard declaredVolumes.contains(source) else {
             bag.error(

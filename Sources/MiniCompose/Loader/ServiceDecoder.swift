@@ -80,7 +80,8 @@ struct ServiceDecoder {
             default: break
             }
         }
-        service.environment = environment(envFiles: service.envFiles, node: environmentNode, field: "\(field).environment")
+        service.environment = environment(
+            envFiles: service.envFiles, node: environmentNode, field: "\(field).environment")
         if service.image == nil && service.build == nil {
             bag.error("service \"\(name)\" has neither image nor build; give it one of them", at: key.location)
         }
@@ -110,7 +111,9 @@ struct ServiceDecoder {
                 "ssh", "tags", "ulimits",
             ], field)
         var spec = BuildSpec(context: projectDirectory, dockerfile: "Dockerfile", args: [], target: nil)
-        if let context = node["context"] { spec.context = reader.string(context, "\(field).context").map(resolve) ?? "" }
+        if let context = node["context"] {
+            spec.context = reader.string(context, "\(field).context").map(resolve) ?? ""
+        }
         if let dockerfile = node["dockerfile"] {
             spec.dockerfile = reader.string(dockerfile, "\(field).dockerfile") ?? spec.dockerfile
         }
@@ -146,7 +149,9 @@ struct ServiceDecoder {
     private mutating func containerName(_ node: YAMLNode, _ field: String) -> String? {
         guard let name = reader.string(node, field) else { return nil }
         guard NameRules.isContainerName(name) else {
-            bag.error("\(field) \"\(name)\" is not a valid container name (\(NameRules.containerNameRule))", at: node.location)
+            bag.error(
+                "\(field) \"\(name)\" is not a valid container name (\(NameRules.containerNameRule))", at: node.location
+            )
             return nil
         }
         return name

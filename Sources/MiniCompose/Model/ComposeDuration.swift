@@ -26,7 +26,10 @@ public struct ComposeDuration: Sendable, Hashable, Comparable, CustomStringConve
 
     /// Why a text is not a duration, for the error message.
     public enum ParseError: Error, Equatable, Sendable {
-        case empty, negative, missingUnit(String), unknownUnit(String), malformed, tooLarge
+        case empty, negative
+        case missingUnit(String)
+        case unknownUnit(String)
+        case malformed, tooLarge
     }
 
     /// Parses Compose (Go) duration syntax: one or more `<number><unit>`, units ns us ms s m h.

@@ -96,7 +96,8 @@ public enum YAMLEmitter {
         if reservedWords.contains(text.lowercased()) { return true }
         if case .string = YAMLScalar(text, style: .plain).resolved {} else { return true }
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }
-        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) && !(first == "-" && text.count > 1 && !text.hasPrefix("- "))
+        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first)
+            && !(first == "-" && text.count > 1 && !text.hasPrefix("- "))
         {
             return true
         }

@@ -5,7 +5,8 @@ public enum ProjectRenderer {
         var top: [(String, OutputValue)] = [("name", .string(project.name))]
         top.append(("services", .map(project.serviceNames.map { ($0, service(project.services[$0]!)) })))
         if !project.volumes.isEmpty {
-            top.append(("volumes", .map(project.volumes.map { ($0, .map([("name", .string("\(project.name)_\($0)"))])) })))
+            top.append(
+                ("volumes", .map(project.volumes.map { ($0, .map([("name", .string("\(project.name)_\($0)"))])) })))
         }
         return .map(top)
     }

@@ -177,11 +177,15 @@ private struct TreeBuilder {
         case YAML_SEQUENCE_START_EVENT:
             try push()
             let data = event.data.sequence_start
-            stack.append(.sequence(items: [], location: at, tag: Self.string(data.tag), anchor: Self.string(data.anchor), size: 1))
+            stack.append(
+                .sequence(
+                    items: [], location: at, tag: Self.string(data.tag), anchor: Self.string(data.anchor), size: 1))
         case YAML_MAPPING_START_EVENT:
             try push()
             let data = event.data.mapping_start
-            stack.append(.mapping(items: [], location: at, tag: Self.string(data.tag), anchor: Self.string(data.anchor), size: 1))
+            stack.append(
+                .mapping(items: [], location: at, tag: Self.string(data.tag), anchor: Self.string(data.anchor), size: 1)
+            )
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
             switch frame {
@@ -210,7 +214,8 @@ private struct TreeBuilder {
     }
 
     /// Adds a finished node to the open collection (or makes it the root) and counts it against the limit.
-    private mutating func add(_ node: YAMLNode, size: Int, anchor: String?, counted: Bool = false) throws(ComposeError) {
+    private mutating func add(_ node: YAMLNode, size: Int, anchor: String?, counted: Bool = false) throws(ComposeError)
+    {
         if !counted {
             expandedNodes += size
             if expandedNodes > limits.maxNodes {
@@ -279,13 +284,15 @@ private struct TreeBuilder {
             var result: [YAMLPair] = []
             for item in items {
                 guard let pairs = item.mapping else {
-                    throw ComposeError(.error("a merge key (<<) takes mappings, not \(item.typeDescription)", at: item.location))
+                    throw ComposeError(
+                        .error("a merge key (<<) takes mappings, not \(item.typeDescription)", at: item.location))
                 }
                 result.append(contentsOf: pairs)
             }
             return result
         case .scalar:
-            throw ComposeError(.error("a merge key (<<) takes a mapping, not \(value.typeDescription)", at: value.location))
+            throw ComposeError(
+                .error("a merge key (<<) takes a mapping, not \(value.typeDescription)", at: value.location))
         }
     }
 }

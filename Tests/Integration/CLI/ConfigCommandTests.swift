@@ -68,7 +68,8 @@ import Testing
         let levels = try BinaryRunner.run("mini-compose", ["graph"], in: fixture.directory.path, environment: [:])
         #expect(levels.exitCode == 0)
         #expect(levels.stdout == "level 0: a\nlevel 1: b, c\nlevel 2: d\nlevel 3: e\n")
-        let dot = try BinaryRunner.run("mini-compose", ["graph", "--dot", "d"], in: fixture.directory.path, environment: [:])
+        let dot = try BinaryRunner.run(
+            "mini-compose", ["graph", "--dot", "d"], in: fixture.directory.path, environment: [:])
         #expect(dot.stdout.hasPrefix("digraph \"diamond\" {"))
         #expect(dot.stdout.contains("\"d\" -> \"b\" [label=\"service_started\"];"))
         #expect(!dot.stdout.contains("\"e\""))

@@ -2,11 +2,12 @@ import MiniCompose
 import Testing
 
 @Suite struct DurationTests {
-    @Test(arguments: [
-        ("30s", 30_000_000_000), ("1m30s", 90_000_000_000), ("1.5s", 1_500_000_000), ("100ms", 100_000_000),
-        ("2h", 7_200_000_000_000), ("1h2m3s", 3_723_000_000_000), ("500us", 500_000), ("250µs", 250_000),
-        ("10ns", 10), ("0", 0), ("0s", 0), (".5s", 500_000_000), ("1m0.25s", 60_250_000_000),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("30s", 30_000_000_000), ("1m30s", 90_000_000_000), ("1.5s", 1_500_000_000), ("100ms", 100_000_000),
+            ("2h", 7_200_000_000_000), ("1h2m3s", 3_723_000_000_000), ("500us", 500_000), ("250µs", 250_000),
+            ("10ns", 10), ("0", 0), ("0s", 0), (".5s", 500_000_000), ("1m0.25s", 60_250_000_000),
+        ] as [(String, Int64)])
     func parsesComposeDurations(_ text: String, _ nanoseconds: Int64) throws {
         #expect(try ComposeDuration.parse(text).nanoseconds == nanoseconds)
     }

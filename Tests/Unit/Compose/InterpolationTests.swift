@@ -14,7 +14,8 @@ import Testing
         ("$$", "$"), ("$$SET", "$SET"), ("$${SET}", "${SET}"), ("cost $$5", "cost $5"),
         ("${UNSET:-${OTHER}}", "other"), ("${UNSET:-${ALSO_UNSET:-deep}}", "deep"),
         ("${SET:-${UNSET:?never evaluated}}", "value"), ("${UNSET:-a}${SET}", "avalue"),
-        ("no dollar", "no dollar"), ("${UNSET:-}", ""), ("${UNSET:-with spaces and : colons}", "with spaces and : colons"),
+        ("no dollar", "no dollar"), ("${UNSET:-}", ""),
+        ("${UNSET:-with spaces and : colons}", "with spaces and : colons"),
     ])
     func substitutesLikeCompose(_ input: String, _ expected: String) throws {
         #expect(try interpolator.interpolate(input) == expected)
@@ -47,7 +48,8 @@ import Testing
     @Test func shellEnvironmentWinsOverDotEnvAndDotEnvFillsTheRest() throws {
         let fixture = ComposeFixtureDirectory()
         try fixture.write(".env", "WHO=dotenv\nONLY=dotenv-only\n")
-        try fixture.write("compose.yaml", "services:\n  a:\n    image: \"x:${WHO}\"\n    environment:\n      ONLY: $ONLY\n")
+        try fixture.write(
+            "compose.yaml", "services:\n  a:\n    image: \"x:${WHO}\"\n    environment:\n      ONLY: $ONLY\n")
         var options = ComposeLoadOptions(workingDirectory: fixture.path, environment: ["WHO": "shell"])
         options.files = ["compose.yaml"]
         let project = try ComposeLoader(options: options).load()
@@ -68,7 +70,8 @@ import Testing
     @Test func unsetVariableWarnsOnceWithItsLocation() throws {
         let fixture = ComposeFixtureDirectory()
         try fixture.write("compose.yaml", "services:\n  a:\n    image: \"x:${NOPE}\"\n    hostname: \"${NOPE}h\"\n")
-        let project = try ComposeLoader(options: ComposeLoadOptions(workingDirectory: fixture.path, environment: [:])).load()
+        let project = try ComposeLoader(options: ComposeLoadOptions(workingDirectory: fixture.path, environment: [:]))
+            .load()
         let warnings = project.warnings.filter { $0.message.contains("NOPE") }
         #expect(warnings.count == 1)
         #expect(warnings.first?.location.line == 3)

@@ -33,8 +33,27 @@ import Testing
 
     @Test func volumesMergeByTargetAndDependenciesByService() throws {
         let project = try load(
-            "services:\n  a:\n    image: x\n    volumes: [\"./one:/data\", \"./logs:/logs\"]\n    depends_on: [b]\n  b:\n    image: y\n",
-            "services:\n  a:\n    volumes: [\"./two:/data\"]\n    depends_on:\n      b:\n        condition: service_healthy\n  b:\n    healthcheck:\n      test: [CMD, \"true\"]\n")
+            """
+            services:
+              a:
+                image: x
+                volumes: ["./one:/data", "./logs:/logs"]
+                depends_on: [b]
+              b:
+                image: y
+            """,
+            """
+            services:
+              a:
+                volumes: ["./two:/data"]
+                depends_on:
+                  b:
+                    condition: service_healthy
+              b:
+                healthcheck:
+                  test: [CMD, "true"]
+            """
+        )
         let service = try #require(project.services["a"])
         #expect(service.volumes.map(\.target) == ["/data", "/logs"])
         #expect(service.volumes.first?.source?.hasSuffix("/two") == true)
@@ -43,7 +62,8 @@ import Testing
     }
 
     @Test func overrideFileMayAddServices() throws {
-        let project = try load("services:\n  a:\n    image: x\n", "services:\n  b:\n    image: y\n    depends_on: [a]\n")
+        let project = try load(
+            "services:\n  a:\n    image: x\n", "services:\n  b:\n    image: y\n    depends_on: [a]\n")
         #expect(project.serviceNames == ["a", "b"])
     }
 

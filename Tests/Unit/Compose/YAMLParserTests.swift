@@ -33,7 +33,8 @@ import Testing
     @Test func aliasBombStopsAtTheNodeLimit() {
         var limits = YAMLParser.Limits()
         limits.maxNodes = 1000
-        let text = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        let text =
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
             + "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
         #expect(throws: ComposeError.self) { try parse(text, limits: limits) }
     }
@@ -45,7 +46,8 @@ import Testing
 
     @Test func fileOverTheSizeLimitIsRefusedBeforeParsing() throws {
         let directory = ComposeFixtureDirectory()
-        try directory.write("compose.yaml", "services:\n  a:\n    image: x\n" + String(repeating: "# padding\n", count: 200))
+        try directory.write(
+            "compose.yaml", "services:\n  a:\n    image: x\n" + String(repeating: "# padding\n", count: 200))
         var options = ComposeLoadOptions(workingDirectory: directory.path, environment: [:])
         options.maxFileSize = 1024
         #expect {
