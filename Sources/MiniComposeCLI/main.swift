@@ -12,6 +12,10 @@ struct CommandEntry: Sendable {
 let commands: [CommandEntry] = [
     CommandEntry(name: "config", summary: ConfigCommand.summary, help: ConfigCommand.help, run: ConfigCommand.run),
     CommandEntry(name: "graph", summary: GraphCommand.summary, help: GraphCommand.help, run: GraphCommand.run),
+    CommandEntry(name: "up", summary: UpCommand.summary, help: UpCommand.help, run: UpCommand.run),
+    CommandEntry(name: "down", summary: DownCommand.summary, help: DownCommand.help, run: DownCommand.run),
+    CommandEntry(name: "ps", summary: PsCommand.summary, help: PsCommand.help, run: PsCommand.run),
+    CommandEntry(name: "logs", summary: LogsCommand.summary, help: LogsCommand.help, run: LogsCommand.run),
 ]
 
 @MainActor func mainHelp() -> String {
@@ -32,8 +36,52 @@ let commands: [CommandEntry] = [
     return text
 }
 
+/// Global options that take a value, so the word after them is not the command.
+let valueOptions: Set<String> = ["-f", "--file", "--env-file", "-p", "--project-name", "--project-directory", "--profile", "--log-level"]
+
+/// Options of commands that take a value, so that `--runtime docker up` finds `up`.
+let commandValueOptions: Set<String> = [
+    "--runtime", "--runtime-path", "--working-dir", "--host-ip", "--id", "--env", "--format", "-t", "--timeout",
+    "--tail", "-n", "--listen", "--token-file",
+]
+
+/// The first word that is neither an option nor an option's value.
+func commandName(_ words: [String]) -> String? {
+    var index = 0
+    while index < words.count {
+        let word = words[index]
+        if commandValueOptions.contains(word) || valueOptions.contains(word) {
+            index += 2
+        } else if word.hasPrefix("-") {
+            index += 1
+        } else {
+            return word
+        }
+    }
+    return nil
+}
+
+/// `logs -f` means follow, as in Compose: after the `logs` command, `-f` is rewritten to `--follow`
+/// (a file is then given with `--file`).
+func normalizeLogsFollow(_ words: [String]) -> [String] {
+    var index = 0
+    while index < words.count {
+        let word = words[index]
+        if valueOptions.contains(word) {
+            index += 2
+            continue
+        }
+        if !word.hasPrefix("-") {
+            guard word == "logs" else { return words }
+            return Array(words[...index]) + words[(index + 1)...].map { $0 == "-f" ? "--follow" : $0 }
+        }
+        index += 1
+    }
+    return words
+}
+
 @MainActor func runMain() -> Int32 {
-    var arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
+    var arguments = Arguments(normalizeLogsFollow(Array(CommandLine.arguments.dropFirst())))
     var global = GlobalOptions()
     do throws(UsageError) {
         try global.take(from: &arguments)
@@ -42,14 +90,18 @@ let commands: [CommandEntry] = [
             Terminal.out("mini-compose \(miniComposeVersion)\n")
             return 0
         }
-        guard let name = arguments.remaining.first(where: { !$0.hasPrefix("-") }) else {
+        guard let name = commandName(arguments.remaining) else {
             if wantsHelp {
                 Terminal.out(mainHelp())
                 return 0
             }
             throw UsageError(message: "no command given")
         }
-        arguments = Arguments(arguments.remaining.filter { $0 != name })
+        if let index = arguments.remaining.firstIndex(of: name) {
+            var words = arguments.remaining
+            words.remove(at: index)
+            arguments = Arguments(words)
+        }
         guard let command = commands.first(where: { $0.name == name }) else {
             let suggestion = commands.map(\.name).min { distance($0, name) < distance($1, name) }
             throw UsageError(

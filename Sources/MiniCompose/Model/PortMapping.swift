@@ -1,5 +1,5 @@
 /// One entry of `ports:`, in the long form `docker compose config` prints.
-public struct PortMapping: Sendable, Hashable {
+public struct PortMapping: Sendable, Hashable, Codable {
     public var target: Int
     /// A host port or range (`"8080"`, `"8000-8010"`); `nil` lets the runtime choose.
     public var published: String?
@@ -7,6 +7,10 @@ public struct PortMapping: Sendable, Hashable {
     public var `protocol`: String
     public var mode: String
     public var name: String?
+
+    enum CodingKeys: String, CodingKey {
+        case target, published, hostIP = "host_ip", `protocol`, mode, name
+    }
 
     public init(
         target: Int, published: String? = nil, hostIP: String? = nil, protocol: String = "tcp",

@@ -1,0 +1,66 @@
+import Foundation
+
+extension Instance {
+    /// Notices containers that ended (within one monitor interval) and applies the restart policy.
+    func monitorContainers() async {
+        let clock = ContinuousClock()
+        while !Task.isCancelled, phase == .running {
+            do {
+                try await clock.sleep(for: monitorInterval)
+            } catch {
+                return
+            }
+            let watched = records.values.filter { $0.everStarted && $0.state.isUp }.map(\.container)
+            guard !watched.isEmpty else { continue }
+            let statuses: [String: ContainerStatus]
+            do {
+                statuses = try await runtime.status(of: watched, context: context)
+            } catch {
+                logger.warning("cannot read container states", ["error": "\(error)"])
+                continue
+            }
+            guard phase == .running else { return }
+            for (name, record) in records where record.state.isUp && record.everStarted {
+                switch statuses[record.container] {
+                case .exited(let code)?: await containerEnded(name, code: code)
+                case .missing?: await containerEnded(name, code: nil)
+                default: break
+                }
+            }
+        }
+    }
+
+    /// Records the exit, then restarts by policy with Docker's doubling delay (100 ms up to 10 s).
+    func containerEnded(_ name: String, code: Int32?) async {
+        guard phase == .running, let record = records[name], record.state.isUp else { return }
+        healthTasks[name]?.cancel()
+        healthTasks[name] = nil
+        setState(name, .exited(code))
+        let service = configuration.project.services[name]!
+        guard Self.shouldRestart(service.restart, code: code, restarts: record.restarts) else { return }
+        let delay = Duration.milliseconds(min(10_000, 100 << min(record.restarts, 7)))
+        logger.info(
+            "restarting service",
+            ["service": name, "policy": service.restart.description, "attempt": String(record.restarts + 1)])
+        // Docker keeps an ended container under its name; remove it so the name can be used again.
+        try? await runtime.stop(container: record.container, grace: .zero, context: context)
+        try? await ContinuousClock().sleep(for: delay)
+        guard phase == .running, case .exited = records[name]?.state else { return }
+        records[name]?.restarts += 1
+        do {
+            try await launch(name)
+        } catch {
+            setState(name, .failed(error.description))
+        }
+    }
+
+    static func shouldRestart(_ policy: RestartPolicy, code: Int32?, restarts: Int) -> Bool {
+        switch policy {
+        case .no: return false
+        case .always, .unlessStopped: return true
+        case .onFailure(let limit):
+            guard code != 0 else { return false }
+            return limit.map { restarts < $0 } ?? true
+        }
+    }
+}

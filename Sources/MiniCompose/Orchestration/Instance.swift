@@ -1,0 +1,261 @@
+import Foundation
+import SystemKit
+
+/// One running copy of a project: starts its services as soon as their dependencies allow, watches their
+/// health and their containers, restarts them by policy, and stops them in reverse dependency order.
+///
+/// Every state change goes through this actor; code that awaits re-checks the state afterwards.
+public actor Instance {
+    public enum Phase: String, Sendable, Codable {
+        case idle, running, stopping, stopped
+    }
+
+    public nonisolated let id: String
+    public nonisolated let configuration: InstanceConfiguration
+    let runtime: any ContainerRuntime
+    let context: LaunchContext
+    let graph: DependencyGraph
+    let logger: Logger
+    /// The services this instance runs (all, or the selected ones and what they need).
+    nonisolated let members: [String]
+
+    private(set) var phase: Phase = .idle
+    var records: [String: ServiceRecord] = [:]
+    var specs: [String: ContainerSpec] = [:]
+    var serviceTasks: [String: Task<Void, Never>] = [:]
+    var healthTasks: [String: Task<Void, Never>] = [:]
+    var monitorTask: Task<Void, Never>?
+    private var changeWaiters: [CheckedContinuation<Void, Never>] = []
+    private var savedImages: Set<String> = []
+    /// How often containers are checked for having ended.
+    let monitorInterval: Duration
+
+    public init(
+        configuration: InstanceConfiguration, runner: any CommandRunning = ProcessRunner(),
+        logger: Logger = Logger(component: "instance"), monitorInterval: Duration = .milliseconds(500)
+    ) throws(LaunchError) {
+        guard InstanceConfiguration.isValidID(configuration.id) else {
+            throw .invalidName(configuration.id, rule: InstanceConfiguration.idRule)
+        }
+        guard HostsFile.isIPAddress(configuration.hostIP) else {
+            throw .invalidName(configuration.hostIP, rule: "HOST_IP must be an IPv4 or IPv6 address")
+        }
+        let graph: DependencyGraph
+        do {
+            graph = try DependencyGraph(project: configuration.project)
+        } catch {
+            throw .unsupported("dependency cycle: \(error.description)")
+        }
+        var members = graph.startOrder
+        if let selected = configuration.selectedServices, !selected.isEmpty {
+            for name in selected where configuration.project.services[name] == nil {
+                throw .unknownService(
+                    name, suggestion: Suggestions.closest(to: name, in: configuration.project.services.keys))
+            }
+            let keep = graph.closure(of: selected)
+            members = members.filter { keep.contains($0) }
+        }
+        self.id = configuration.id
+        self.configuration = configuration
+        self.graph = graph
+        self.members = members
+        self.monitorInterval = monitorInterval
+        let instanceLogger = logger.with("instance", configuration.id)
+        self.logger = instanceLogger
+        runtime = configuration.runtime.makeRuntime()
+        context = LaunchContext(
+            runner: runner, executable: configuration.runtimeExecutable,
+            environment: configuration.runtimeCommandEnvironment, workingDirectory: configuration.workingDirectory,
+            stateDirectory: configuration.stateDirectory, logger: instanceLogger.child(component: "runtime"))
+        for name in members {
+            let service = configuration.project.services[name]!
+            records[name] = ServiceRecord(
+                service: name, container: configuration.containerName(for: name), ports: service.ports)
+        }
+    }
+
+    /// Writes the hosts file and starts every service's task; returns at once. Services start as their
+    /// dependencies' conditions hold, in parallel.
+    public func start() throws(LaunchError) {
+        guard phase == .idle else { throw .instanceRunning(id) }
+        let hosts = HostsFile.render(
+            project: configuration.project, hostIP: configuration.hostIP,
+            containerNames: Dictionary(uniqueKeysWithValues: members.map { ($0, configuration.containerName(for: $0)) }))
+        try StateFiles.writeAtomically(hosts, to: hostsFilePath)
+        phase = .running
+        logger.info(
+            "instance starting",
+            ["project": configuration.project.name, "runtime": configuration.runtime.rawValue,
+             "services": String(members.count)])
+        for name in members {
+            serviceTasks[name] = Task { await self.runService(name) }
+        }
+        monitorTask = Task { await self.monitorContainers() }
+        try saveState()
+    }
+
+    var hostsFilePath: String { configuration.stateDirectory + "/hosts" }
+
+    /// Returns once no service is waiting or starting: each is running, healthy, unhealthy or final.
+    public func waitUntilSettled() async {
+        while phase == .running, records.values.contains(where: { $0.state == .created || $0.state == .starting }) {
+            await waitForChange()
+        }
+    }
+
+    /// Stops every service, dependents before what they depend on, in parallel where the graph allows.
+    public func stop(grace: Duration? = nil) async {
+        guard phase == .running || phase == .idle else {
+            while phase == .stopping { await waitForChange() }
+            return
+        }
+        phase = .stopping
+        notifyChange()
+        logger.info("instance stopping")
+        monitorTask?.cancel()
+        for task in healthTasks.values { task.cancel() }
+        for task in serviceTasks.values { task.cancel() }
+        var stops: [String: Task<Void, Never>] = [:]
+        for name in graph.stopOrder where records[name] != nil {
+            let waitFor = (graph.dependents[name] ?? []).compactMap { stops[$0] }
+            stops[name] = Task {
+                for task in waitFor { await task.value }
+                await self.stopService(name, grace: grace)
+            }
+        }
+        for task in stops.values { await task.value }
+        for task in serviceTasks.values { await task.value }
+        phase = .stopped
+        notifyChange()
+        try? saveState()
+        logger.info("instance stopped")
+    }
+
+    private func stopService(_ name: String, grace: Duration?) async {
+        guard let record = records[name] else { return }
+        let service = configuration.project.services[name]!
+        if record.everStarted && !record.state.isFinal || record.state.isUp {
+            do {
+                try await runtime.stop(
+                    container: record.container, grace: grace ?? service.stopGracePeriod.swiftDuration, context: context)
+            } catch {
+                logger.error("stopping failed", ["service": name, "error": "\(error)"])
+            }
+        } else if record.everStarted {
+            // An ended container may still exist (docker keeps it); remove it quietly.
+            try? await runtime.stop(container: record.container, grace: .zero, context: context)
+        }
+        if case .failed = records[name]?.state {} else if case .exited = records[name]?.state {} else {
+            setState(name, .stopped)
+        }
+        logger.info("service stopped", ["service": name])
+    }
+
+    public func snapshot() -> InstanceSnapshot {
+        InstanceSnapshot(
+            id: id, project: configuration.project.name, runtime: configuration.runtime.rawValue,
+            hostIP: configuration.hostIP, phase: phase.rawValue, services: members.compactMap { records[$0] })
+    }
+
+    public var currentPhase: Phase { phase }
+
+    // MARK: State changes
+
+    func setState(_ name: String, _ state: ServiceState) {
+        guard var record = records[name], record.state != state else { return }
+        let before = record.state
+        record.move(to: state)
+        records[name] = record
+        if state.label != before.label {
+            let level: LogLevel = (state == .unhealthy || { if case .failed = state { true } else { false } }()) ? .warning : .info
+            logger.log(level, "service state changed", ["service": name, "from": before.label, "to": state.description])
+            try? saveState()
+        }
+        notifyChange()
+    }
+
+    func notifyChange() {
+        let waiters = changeWaiters
+        changeWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func waitForChange() async {
+        await withCheckedContinuation { changeWaiters.append($0) }
+    }
+
+    // MARK: Starting one service
+
+    private func runService(_ name: String) async {
+        let service = configuration.project.services[name]!
+        for dependency in service.dependsOn where records[dependency.service] != nil {
+            let outcome = await waitForCondition(dependency)
+            guard phase == .running, !Task.isCancelled else { return }
+            if case .failed(let reason) = outcome {
+                if dependency.required {
+                    let error = LaunchError.dependencyFailed(service: name, dependency: dependency.service, reason: reason)
+                    setState(name, .failed(error.description))
+                    return
+                }
+                logger.warning(
+                    "optional dependency failed; starting anyway",
+                    ["service": name, "dependency": dependency.service, "reason": reason])
+            }
+        }
+        do {
+            let image = try await runtime.prepareImage(for: service, project: configuration.project, context: context)
+            guard phase == .running, !Task.isCancelled else { return }
+            try await saveImageIfAsked(service: service, image: image)
+            guard phase == .running, !Task.isCancelled else { return }
+            let spec = try ContainerSpecBuilder.spec(
+                for: service, image: image, configuration: configuration, hostsFile: hostsFilePath)
+            specs[name] = spec
+            if service.entrypoint != nil, configuration.runtime.family == .apptainer {
+                logger.warning(
+                    "entrypoint is ignored: apptainer runs the image's own runscript", ["service": name])
+            }
+            try await launch(name)
+        } catch {
+            setState(name, .failed(error.description))
+        }
+    }
+
+    /// Starts the service's container from its spec and begins watching its health.
+    func launch(_ name: String) async throws(LaunchError) {
+        guard let spec = specs[name], phase == .running else { return }
+        setState(name, .starting)
+        try await runtime.start(spec, context: context)
+        guard phase == .running else { return }
+        records[name]?.everStarted = true
+        records[name]?.startedAt = Date().timeIntervalSince1970
+        let service = configuration.project.services[name]!
+        if let check = service.healthcheck, check.test != nil {
+            notifyChange()
+            healthTasks[name]?.cancel()
+            healthTasks[name] = Task { await self.watchHealth(name, check: check) }
+        } else {
+            setState(name, .running)
+        }
+    }
+
+    private func waitForCondition(_ dependency: ServiceDependency) async -> ConditionCheck {
+        while true {
+            guard phase == .running, !Task.isCancelled, let record = records[dependency.service] else {
+                return .failed("was stopped")
+            }
+            let check = ConditionCheck.evaluate(dependency.condition, state: record.state, everStarted: record.everStarted)
+            if check != .waiting { return check }
+            await waitForChange()
+        }
+    }
+
+    private func saveImageIfAsked(service: Service, image: String) async throws(LaunchError) {
+        guard configuration.saveImages, configuration.runtime.family == .docker, !savedImages.contains(image) else {
+            return
+        }
+        savedImages.insert(image)
+        let path = ImageFiles.archive(image, in: configuration.workingDirectory)
+        logger.info("saving image", ["service": service.name, "image": image, "path": path])
+        try await runtime.saveImage(image, to: path, context: context)
+    }
+}

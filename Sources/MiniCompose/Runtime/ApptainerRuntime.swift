@@ -1,0 +1,177 @@
+import Foundation
+import SystemKit
+
+/// The Apptainer command line, also spoken by Singularity. Services run as `instance run`, so the
+/// image's runscript (ENTRYPOINT and CMD for images converted from Docker) is what runs.
+public struct ApptainerRuntime: ContainerRuntime {
+    public let kind: RuntimeKind
+    private let conversions: ImageConversions
+
+    public init(kind: RuntimeKind) {
+        precondition(kind.family == .apptainer, "ApptainerRuntime drives apptainer or singularity")
+        self.kind = kind
+        conversions = ImageConversions()
+    }
+
+    /// `working_dir/<image>.sif`; else a saved `working_dir/<image>.tar`, converted to that SIF once;
+    /// else `docker://<image>` for an image a registry serves.
+    public func prepareImage(
+        for service: Service, project: ComposeProject, context: LaunchContext
+    ) async throws(LaunchError) -> String {
+        let image = service.imageName(project: project.name)
+        let sif = ImageFiles.sif(image, in: context.workingDirectory)
+        let archive = ImageFiles.archive(image, in: context.workingDirectory)
+        if FileManager.default.fileExists(atPath: sif) { return sif }
+        if FileManager.default.fileExists(atPath: archive) {
+            try await conversions.convertOnce(sif: sif) { () async throws(LaunchError) in
+                context.logger.info("building SIF from saved image", ["service": service.name, "image": image])
+                try await context.run(["build", "-F", sif, "docker-archive://" + archive], timeout: context.buildTimeout)
+            }
+            return sif
+        }
+        if service.build != nil {
+            throw .imageUnavailable(
+                service: service.name,
+                reason: "it is built from a Dockerfile, which \(kind.rawValue) cannot do here, and neither \(sif) nor "
+                    + "\(archive) exists; run it once with --runtime docker --save-images to write the archive")
+        }
+        return "docker://" + image
+    }
+
+    public func start(_ spec: ContainerSpec, context: LaunchContext) async throws(LaunchError) {
+        let envFile = try writeEnvironmentFile(for: spec.service, spec.environment, context: context)
+        let noEval = await supportsNoEval(context: context)
+        try await context.run(Self.instanceRunArguments(spec, envFile: envFile, noEval: noEval))
+    }
+
+    /// `instance run --cleanenv --env-file F [--no-eval] --bind ... [--nv] [--pwd DIR] IMAGE NAME [ARGS...]`.
+    public static func instanceRunArguments(_ spec: ContainerSpec, envFile: String, noEval: Bool) -> [String] {
+        var arguments = ["instance", "run", "--cleanenv", "--env-file", envFile]
+        if noEval { arguments.append("--no-eval") }
+        for bind in spec.binds { arguments += ["--bind", "\(bind.source):\(bind.target)\(bind.readOnly ? ":ro" : "")"] }
+        if let hosts = spec.hostsFile { arguments += ["--bind", "\(hosts):/etc/hosts:ro"] }
+        if spec.gpu != nil { arguments.append("--nv") }
+        if let directory = spec.workingDir { arguments += ["--pwd", directory] }
+        // The runscript of an image converted from Docker runs ENTRYPOINT with these arguments in place of CMD;
+        // an `entrypoint:` override cannot reach it, so the launcher warns about one.
+        return arguments + [spec.image, spec.name] + (spec.command ?? [])
+    }
+
+    /// Writes `KEY='value'` lines (single-quoted as the runtime's shell-like reader expects), mode 0600.
+    func writeEnvironmentFile(
+        for service: String, _ environment: [(String, String)], context: LaunchContext
+    ) throws(LaunchError) -> String {
+        let path = context.stateDirectory + "/\(service).env"
+        let text = environment.map { "\($0.0)=\(Self.shellQuoted($0.1))\n" }.joined()
+        try StateFiles.writeAtomically(text, to: path, mode: 0o600)
+        return path
+    }
+
+    static func shellQuoted(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private func supportsNoEval(context: LaunchContext) async -> Bool {
+        await conversions.noEvalSupport(context.executable) { () async -> Bool in
+            let help = try? await context.run(["instance", "run", "--help"], timeout: .seconds(30), allowFailure: true)
+            return help.map { ($0.stdoutText + $0.stderrText).contains("--no-eval") } ?? false
+        }
+    }
+
+    public func exec(
+        container: String, argv: [String], environment: [(String, String)], timeout: Duration, context: LaunchContext
+    ) async throws(LaunchError) -> RunResult {
+        // `exec instance://` does not inherit the instance's environment, so the file is given again.
+        let service = container
+        let envFile = try writeEnvironmentFile(for: "exec-\(service)", environment, context: context)
+        let arguments = ["exec", "--cleanenv", "--env-file", envFile, "instance://\(container)"] + argv
+        return try await context.run(arguments, timeout: timeout, allowFailure: true)
+    }
+
+    public func status(
+        of containers: [String], context: LaunchContext
+    ) async throws(LaunchError) -> [String: ContainerStatus] {
+        let running = try await instances(context: context)
+        var statuses: [String: ContainerStatus] = [:]
+        for name in containers {
+            statuses[name] = running[name].map { .running(pid: $0.pid) } ?? .missing
+        }
+        return statuses
+    }
+
+    struct InstanceInfo: Decodable {
+        var instance: String
+        var pid: Int32?
+        var logOutPath: String?
+        var logErrPath: String?
+    }
+
+    private struct InstanceList: Decodable {
+        var instances: [InstanceInfo]?
+    }
+
+    func instances(context: LaunchContext) async throws(LaunchError) -> [String: InstanceInfo] {
+        let result = try await context.run(["instance", "list", "--json"], timeout: .seconds(60))
+        guard let list = try? JSONDecoder().decode(InstanceList.self, from: Data(result.stdout)) else {
+            throw .runtimeFailed(
+                command: "\(kind.rawValue) instance list", status: "unreadable output",
+                stderr: String(result.stdoutText.prefix(200)))
+        }
+        return Dictionary((list.instances ?? []).map { ($0.instance, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func stop(container: String, grace: Duration, context: LaunchContext) async throws(LaunchError) {
+        let seconds = max(1, Int(grace.components.seconds) + (grace.components.attoseconds > 0 ? 1 : 0))
+        let result = try await context.run(
+            ["instance", "stop", "-t", String(seconds), container], timeout: grace + .seconds(60), allowFailure: true)
+        guard result.status != .exited(0) else { return }
+        let message = result.stderrText.lowercased()
+        if message.contains("no instance") || message.contains("not found") { return }
+        throw .runtimeFailed(command: "\(kind.rawValue) instance stop", status: "\(result.status)", stderr: result.stderrText)
+    }
+
+    /// Reads the instance's log files, whose paths `instance list --json` gives while it runs.
+    public func logs(container: String, tail: Int?, context: LaunchContext) async throws(LaunchError) -> String {
+        let info = try await instances(context: context)[container]
+        let paths = [info?.logOutPath, info?.logErrPath].compactMap { $0 }
+        guard !paths.isEmpty else {
+            throw .unsupported("\(kind.rawValue) keeps no logs for \"\(container)\" once the instance has ended")
+        }
+        let text = paths.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined()
+        guard let tail else { return text }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.suffix(tail + (text.hasSuffix("\n") ? 1 : 0)).joined(separator: "\n")
+    }
+
+    public func saveImage(_ image: String, to path: String, context: LaunchContext) async throws(LaunchError) {
+        throw .unsupported("\(kind.rawValue) cannot save images as docker archives; use --runtime docker or podman")
+    }
+}
+
+/// Serialises conversions of one SIF so concurrent starts of services sharing an image convert it once.
+actor ImageConversions {
+    private var running: [String: Task<Void, any Error>] = [:]
+    private var noEval: [String: Bool] = [:]
+
+    func convertOnce(sif: String, _ work: @escaping @Sendable () async throws(LaunchError) -> Void) async throws(LaunchError) {
+        if FileManager.default.fileExists(atPath: sif) { return }
+        let task = running[sif] ?? Task { try await work() }
+        running[sif] = task
+        do {
+            try await task.value
+        } catch let error as LaunchError {
+            running[sif] = nil
+            throw error
+        } catch {
+            running[sif] = nil
+            throw .unsupported("converting \(sif) failed: \(error)")
+        }
+    }
+
+    func noEvalSupport(_ executable: String, probe: @Sendable () async -> Bool) async -> Bool {
+        if let known = noEval[executable] { return known }
+        let value = await probe()
+        noEval[executable] = value
+        return value
+    }
+}
