@@ -122,8 +122,9 @@ struct PsCommand {
         var documents: [OutputValue] = []
         for state in states {
             let runtime = state.runtime.makeRuntime()
-            let statuses = (try? await runtime.status(
-                of: state.services.map(\.container), context: InstanceLookup.context(for: state))) ?? [:]
+            let statuses =
+                (try? await runtime.status(
+                    of: state.services.map(\.container), context: InstanceLookup.context(for: state))) ?? [:]
             var services: [OutputValue] = []
             for record in state.services {
                 let live: String
@@ -134,18 +135,23 @@ struct PsCommand {
                 case nil: live = "unknown"
                 }
                 let ports = record.ports.map { "\($0.published.map { "\($0)->" } ?? "")\($0.target)/\($0.protocol)" }
-                rows.append([state.id, record.service, record.container, record.state.description, live,
-                             ports.joined(separator: ",")])
-                services.append(.map([
-                    ("service", .string(record.service)), ("container", .string(record.container)),
-                    ("state", .string(record.state.label)), ("runtime_state", .string(live)),
-                    ("restarts", .int(record.restarts)), ("ports", .list(ports.map { .string($0) })),
-                ]))
+                rows.append([
+                    state.id, record.service, record.container, record.state.description, live,
+                    ports.joined(separator: ","),
+                ])
+                services.append(
+                    .map([
+                        ("service", .string(record.service)), ("container", .string(record.container)),
+                        ("state", .string(record.state.label)), ("runtime_state", .string(live)),
+                        ("restarts", .int(record.restarts)), ("ports", .list(ports.map { .string($0) })),
+                    ]))
             }
-            documents.append(.map([
-                ("id", .string(state.id)), ("project", .string(state.project)), ("runtime", .string(state.runtime.rawValue)),
-                ("phase", .string(state.phase.rawValue)), ("services", .list(services)),
-            ]))
+            documents.append(
+                .map([
+                    ("id", .string(state.id)), ("project", .string(state.project)),
+                    ("runtime", .string(state.runtime.rawValue)),
+                    ("phase", .string(state.phase.rawValue)), ("services", .list(services)),
+                ]))
         }
         if json {
             Terminal.out(JSONEmitter.emit(.list(documents)) + "\n")
@@ -171,7 +177,9 @@ struct LogsCommand {
         try launch.take(from: &arguments, includeStartOptions: false)
         let follow = arguments.flag("-f", "--follow")
         let tail = try arguments.value("--tail", "-n").map { text throws(UsageError) -> Int in
-            guard let lines = Int(text), lines >= 0 else { throw UsageError(message: "--tail takes a number, not \(text)") }
+            guard let lines = Int(text), lines >= 0 else {
+                throw UsageError(message: "--tail takes a number, not \(text)")
+            }
             return lines
         }
         let names = try arguments.positionals()
@@ -199,14 +207,18 @@ struct LogsCommand {
         var printed = 0
         repeat {
             do {
-                let text = try await runtime.logs(container: container, tail: printed == 0 ? tail : nil, context: context)
+                let text = try await runtime.logs(
+                    container: container, tail: printed == 0 ? tail : nil, context: context)
                 let bytes = Array(text.utf8)
                 if printed == 0 || bytes.count < printed {
                     Terminal.out(text)
                 } else {
                     Terminal.out(String(decoding: bytes[printed...], as: UTF8.self))
                 }
-                printed = printed == 0 && tail != nil ? (try? await runtime.logs(container: container, tail: nil, context: context).utf8.count) ?? bytes.count : bytes.count
+                printed =
+                    printed == 0 && tail != nil
+                    ? (try? await runtime.logs(container: container, tail: nil, context: context).utf8.count)
+                        ?? bytes.count : bytes.count
             } catch {
                 Terminal.err("mini-compose: error: \(error.description)\n")
                 return 1

@@ -42,7 +42,9 @@ struct LaunchOptions {
         }
         guard includeStartOptions else { return }
         if let ip = try arguments.value("--host-ip") {
-            guard HostsFile.isIPAddress(ip) else { throw UsageError(message: "--host-ip \"\(ip)\" is not an IP address") }
+            guard HostsFile.isIPAddress(ip) else {
+                throw UsageError(message: "--host-ip \"\(ip)\" is not an IP address")
+            }
             hostIP = ip
         }
         saveImages = arguments.flag("--save-images") || saveImages

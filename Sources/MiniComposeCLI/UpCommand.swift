@@ -26,7 +26,8 @@ struct UpCommand {
         let logger = global.logger
         let instance: Instance
         do {
-            instance = try Instance(configuration: launch.configuration(for: project, services: services), logger: logger)
+            instance = try Instance(
+                configuration: launch.configuration(for: project, services: services), logger: logger)
         } catch {
             Terminal.err("mini-compose: error: \(error.description)\n")
             return 1
@@ -52,7 +53,9 @@ struct UpCommand {
             }
         }
         while !interrupted.isSet {
-            if await instance.snapshot().services.allSatisfy({ $0.state != .created && $0.state != .starting }) { break }
+            if await instance.snapshot().services.allSatisfy({ $0.state != .created && $0.state != .starting }) {
+                break
+            }
             try? await Task.sleep(for: .milliseconds(50))
         }
         var failed = await Self.anyFailed(instance)

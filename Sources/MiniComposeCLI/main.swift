@@ -37,7 +37,9 @@ let commands: [CommandEntry] = [
 }
 
 /// Global options that take a value, so the word after them is not the command.
-let valueOptions: Set<String> = ["-f", "--file", "--env-file", "-p", "--project-name", "--project-directory", "--profile", "--log-level"]
+let valueOptions: Set<String> = [
+    "-f", "--file", "--env-file", "-p", "--project-name", "--project-directory", "--profile", "--log-level",
+]
 
 /// Options of commands that take a value, so that `--runtime docker up` finds `up`.
 let commandValueOptions: Set<String> = [

@@ -9,7 +9,9 @@ public struct PortMapping: Sendable, Hashable, Codable {
     public var name: String?
 
     enum CodingKeys: String, CodingKey {
-        case target, published, hostIP = "host_ip", `protocol`, mode, name
+        case target, published
+        case hostIP = "host_ip"
+        case `protocol`, mode, name
     }
 
     public init(

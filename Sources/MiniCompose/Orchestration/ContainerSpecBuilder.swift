@@ -16,10 +16,11 @@ enum ContainerSpecBuilder {
         spec.user = service.user
         spec.hostname = service.hostname
         spec.gpu = service.gpu
-        spec.labels = [
-            ("io.mini-compose.project", configuration.project.name), ("io.mini-compose.instance", configuration.id),
-            ("io.mini-compose.service", service.name),
-        ] + service.labels
+        spec.labels =
+            [
+                ("io.mini-compose.project", configuration.project.name), ("io.mini-compose.instance", configuration.id),
+                ("io.mini-compose.service", service.name),
+            ] + service.labels
         for mount in service.volumes {
             spec.binds.append(try bind(for: mount, service: service.name, configuration: configuration))
         }
@@ -40,7 +41,8 @@ enum ContainerSpecBuilder {
                 try makeDirectory(source)
             }
         case .volume:
-            let name = mount.source.map { "\(configuration.project.name)_\($0)" }
+            let name =
+                mount.source.map { "\(configuration.project.name)_\($0)" }
                 ?? "\(service)-" + mount.target.split(separator: "/").joined(separator: "_")
             source = configuration.workingDirectory + "/.mini-compose/volumes/" + name
             try makeDirectory(source)

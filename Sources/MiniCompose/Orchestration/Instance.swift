@@ -80,13 +80,16 @@ public actor Instance {
         guard phase == .idle else { throw .instanceRunning(id) }
         let hosts = HostsFile.render(
             project: configuration.project, hostIP: configuration.hostIP,
-            containerNames: Dictionary(uniqueKeysWithValues: members.map { ($0, configuration.containerName(for: $0)) }))
+            containerNames: Dictionary(uniqueKeysWithValues: members.map { ($0, configuration.containerName(for: $0)) })
+        )
         try StateFiles.writeAtomically(hosts, to: hostsFilePath)
         phase = .running
         logger.info(
             "instance starting",
-            ["project": configuration.project.name, "runtime": configuration.runtime.rawValue,
-             "services": String(members.count)])
+            [
+                "project": configuration.project.name, "runtime": configuration.runtime.rawValue,
+                "services": String(members.count),
+            ])
         for name in members {
             serviceTasks[name] = Task { await self.runService(name) }
         }
@@ -137,7 +140,8 @@ public actor Instance {
         if record.everStarted && !record.state.isFinal || record.state.isUp {
             do {
                 try await runtime.stop(
-                    container: record.container, grace: grace ?? service.stopGracePeriod.swiftDuration, context: context)
+                    container: record.container, grace: grace ?? service.stopGracePeriod.swiftDuration, context: context
+                )
             } catch {
                 logger.error("stopping failed", ["service": name, "error": "\(error)"])
             }
@@ -145,7 +149,9 @@ public actor Instance {
             // An ended container may still exist (docker keeps it); remove it quietly.
             try? await runtime.stop(container: record.container, grace: .zero, context: context)
         }
-        if case .failed = records[name]?.state {} else if case .exited = records[name]?.state {} else {
+        if case .failed = records[name]?.state {
+        } else if case .exited = records[name]?.state {
+        } else {
             setState(name, .stopped)
         }
         logger.info("service stopped", ["service": name])
@@ -167,8 +173,10 @@ public actor Instance {
         record.move(to: state)
         records[name] = record
         if state.label != before.label {
-            let level: LogLevel = (state == .unhealthy || { if case .failed = state { true } else { false } }()) ? .warning : .info
-            logger.log(level, "service state changed", ["service": name, "from": before.label, "to": state.description])
+            let level: LogLevel =
+                (state == .unhealthy || { if case .failed = state { true } else { false } }()) ? .warning : .info
+            logger.log(
+                level, "service state changed", ["service": name, "from": before.label, "to": state.description])
             try? saveState()
         }
         notifyChange()
@@ -193,7 +201,8 @@ public actor Instance {
             guard phase == .running, !Task.isCancelled else { return }
             if case .failed(let reason) = outcome {
                 if dependency.required {
-                    let error = LaunchError.dependencyFailed(service: name, dependency: dependency.service, reason: reason)
+                    let error = LaunchError.dependencyFailed(
+                        service: name, dependency: dependency.service, reason: reason)
                     setState(name, .failed(error.description))
                     return
                 }
@@ -243,7 +252,8 @@ public actor Instance {
             guard phase == .running, !Task.isCancelled, let record = records[dependency.service] else {
                 return .failed("was stopped")
             }
-            let check = ConditionCheck.evaluate(dependency.condition, state: record.state, everStarted: record.everStarted)
+            let check = ConditionCheck.evaluate(
+                dependency.condition, state: record.state, everStarted: record.everStarted)
             if check != .waiting { return check }
             await waitForChange()
         }

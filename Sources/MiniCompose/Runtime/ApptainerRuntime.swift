@@ -25,7 +25,8 @@ public struct ApptainerRuntime: ContainerRuntime {
         if FileManager.default.fileExists(atPath: archive) {
             try await conversions.convertOnce(sif: sif) { () async throws(LaunchError) in
                 context.logger.info("building SIF from saved image", ["service": service.name, "image": image])
-                try await context.run(["build", "-F", sif, "docker-archive://" + archive], timeout: context.buildTimeout)
+                try await context.run(
+                    ["build", "-F", sif, "docker-archive://" + archive], timeout: context.buildTimeout)
             }
             return sif
         }
@@ -48,7 +49,9 @@ public struct ApptainerRuntime: ContainerRuntime {
     public static func instanceRunArguments(_ spec: ContainerSpec, envFile: String, noEval: Bool) -> [String] {
         var arguments = ["instance", "run", "--cleanenv", "--env-file", envFile]
         if noEval { arguments.append("--no-eval") }
-        for bind in spec.binds { arguments += ["--bind", "\(bind.source):\(bind.target)\(bind.readOnly ? ":ro" : "")"] }
+        for bind in spec.binds {
+            arguments += ["--bind", "\(bind.source):\(bind.target)\(bind.readOnly ? ":ro" : "")"]
+        }
         if let hosts = spec.hostsFile { arguments += ["--bind", "\(hosts):/etc/hosts:ro"] }
         if spec.gpu != nil { arguments.append("--nv") }
         if let directory = spec.workingDir { arguments += ["--pwd", directory] }
@@ -127,7 +130,8 @@ public struct ApptainerRuntime: ContainerRuntime {
         guard result.status != .exited(0) else { return }
         let message = result.stderrText.lowercased()
         if message.contains("no instance") || message.contains("not found") { return }
-        throw .runtimeFailed(command: "\(kind.rawValue) instance stop", status: "\(result.status)", stderr: result.stderrText)
+        throw .runtimeFailed(
+            command: "\(kind.rawValue) instance stop", status: "\(result.status)", stderr: result.stderrText)
     }
 
     /// Reads the instance's log files, whose paths `instance list --json` gives while it runs.
@@ -153,7 +157,9 @@ actor ImageConversions {
     private var running: [String: Task<Void, any Error>] = [:]
     private var noEval: [String: Bool] = [:]
 
-    func convertOnce(sif: String, _ work: @escaping @Sendable () async throws(LaunchError) -> Void) async throws(LaunchError) {
+    func convertOnce(sif: String, _ work: @escaping @Sendable () async throws(LaunchError) -> Void)
+        async throws(LaunchError)
+    {
         if FileManager.default.fileExists(atPath: sif) { return }
         let task = running[sif] ?? Task { try await work() }
         running[sif] = task

@@ -107,20 +107,23 @@ public struct DockerRuntime: ContainerRuntime {
             }
         }
         if result.status != .exited(0), result.stdoutText.isEmpty, !result.stderrText.lowercased().contains("no such") {
-            throw .runtimeFailed(command: "\(kind.rawValue) inspect", status: "\(result.status)", stderr: result.stderrText)
+            throw .runtimeFailed(
+                command: "\(kind.rawValue) inspect", status: "\(result.status)", stderr: result.stderrText)
         }
         return statuses
     }
 
     public func stop(container: String, grace: Duration, context: LaunchContext) async throws(LaunchError) {
-        let seconds = max(0, Int((Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18).rounded(.up)))
+        let seconds = max(
+            0, Int((Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18).rounded(.up)))
         let stopped = try await context.run(
             ["stop", "-t", String(seconds), container], timeout: grace + .seconds(60), allowFailure: true)
         let removed = try await context.run(["rm", "-f", container], allowFailure: true)
         for result in [stopped, removed] where result.status != .exited(0) {
             let message = result.stderrText.lowercased()
             if message.contains("no such container") || message.contains("no container with") { continue }
-            throw .runtimeFailed(command: "\(kind.rawValue) stop", status: "\(result.status)", stderr: result.stderrText)
+            throw .runtimeFailed(
+                command: "\(kind.rawValue) stop", status: "\(result.status)", stderr: result.stderrText)
         }
     }
 

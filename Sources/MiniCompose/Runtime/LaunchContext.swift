@@ -42,7 +42,8 @@ public struct LaunchContext: Sendable {
         logger.debug("runtime command", ["command": label])
         let result: RunResult
         do {
-            result = try await runner.run(command, options: RunOptions(input: input, timeout: timeout ?? commandTimeout))
+            result = try await runner.run(
+                command, options: RunOptions(input: input, timeout: timeout ?? commandTimeout))
         } catch let error as ProcessError {
             throw Self.translate(error, label: label)
         } catch {
