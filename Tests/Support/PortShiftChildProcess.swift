@@ -16,8 +16,11 @@ public final class PortShiftChildProcess: @unchecked Sendable {
     private var status: Int32?
     private let lock = NSLock()
 
-    /// Starts `path` with `arguments`; `environment` is added to this process's environment without LD_PRELOAD.
-    public init(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Starts `path` with `arguments`; `environment` is added to this process's environment without LD_PRELOAD
+    /// and the PortShift variables. Standard input is `stdinPath` (default /dev/null).
+    public init(
+        _ path: String, _ arguments: [String], environment: [String: String] = [:], stdinPath: String = "/dev/null"
+    ) throws {
         command = ([path] + arguments).joined(separator: " ")
         var merged = ProcessInfo.processInfo.environment
         for key in ["LD_PRELOAD", "APP_GRP", "EXCEPT_PORTS", "EXTENSIONS", "SHIFT_ADDRS", "OFFSET_SERVER_ADDR"] {
@@ -30,7 +33,7 @@ public final class PortShiftChildProcess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
