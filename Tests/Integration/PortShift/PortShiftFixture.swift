@@ -37,7 +37,7 @@ func portShiftTemporaryDirectory() -> String {
 /// The integer after `key=` in a line such as `listening asked=8080 seen=8080 real=8180`.
 func portShiftField(_ line: String?, _ key: String) -> Int? {
     guard let line else { return nil }
-    for part in line.split(separator: " ") where part.hasPrefix("\(key)=") {
+    for part in line.split(whereSeparator: { $0 == " " || $0.isNewline }) where part.hasPrefix("\(key)=") {
         return Int(part.dropFirst(key.count + 1))
     }
     return nil
