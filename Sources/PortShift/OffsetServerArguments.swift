@@ -19,6 +19,7 @@ public enum OffsetServerArguments {
           --state-file PATH     keep the table in PATH so a restart hands out the same offsets
           --read-timeout SECS   close a connection silent for this long (default 5)
           --max-connections N   connections served at once (default 1024)
+          --threads N           serving threads (default 2)
           --check               validate the configuration and the state file, then exit
           -v, --verbose         log every request (debug level)
           -h, --help            show this help
@@ -64,6 +65,7 @@ public enum OffsetServerArguments {
                 }
                 configuration.readTimeoutMillis = max(1, Int(seconds * 1000))
             case "--max-connections": configuration.maxConnections = try integer(option)
+            case "--threads": configuration.threads = try integer(option)
             case "--check": check = true
             case "-v", "--verbose": configuration.logLevel = .debug
             case "-h", "--help": return .help

@@ -13,11 +13,14 @@ public struct OffsetServerConfiguration: Equatable, Sendable {
     /// The longest request line accepted, newline included.
     public var maxLineLength: Int
     public var logLevel: LogLevel
+    /// Serving threads, each polling the listening socket and its own connections.
+    public var threads: Int
 
     public init(
         listen: SocketAddress = try! SocketAddress(host: "0.0.0.0", port: defaultOffsetServerPort),
         layout: OffsetLayout = OffsetLayout(), stateFile: String? = nil, readTimeoutMillis: Int = 5000,
-        maxConnections: Int = 1024, maxLineLength: Int = 256, logLevel: LogLevel = .info
+        maxConnections: Int = 1024, maxLineLength: Int = 256, logLevel: LogLevel = .info,
+        threads: Int = 2
     ) {
         self.listen = listen
         self.layout = layout
@@ -26,6 +29,7 @@ public struct OffsetServerConfiguration: Equatable, Sendable {
         self.maxConnections = maxConnections
         self.maxLineLength = maxLineLength
         self.logLevel = logLevel
+        self.threads = threads
     }
 
     /// Checks the values together; the first problem found is thrown, naming its option.
@@ -49,6 +53,9 @@ public struct OffsetServerConfiguration: Equatable, Sendable {
         }
         if readTimeoutMillis < 1 {
             throw ConfigurationError(option: "--read-timeout", problem: "must be positive")
+        }
+        if threads < 1 || threads > 64 {
+            throw ConfigurationError(option: "--threads", problem: "must be between 1 and 64")
         }
         if maxConnections < 1 {
             throw ConfigurationError(option: "--max-connections", problem: "must be positive")

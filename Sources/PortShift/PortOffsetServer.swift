@@ -3,8 +3,9 @@ import Glibc
 import Synchronization
 import SystemKit
 
-/// The port-offset server: one thread polls the listening socket and every connection, so a slow or silent
-/// client only costs its own slot until its read timeout. Start it in-process or through `port_offset_server`.
+/// The port-offset server: a few threads each poll the shared listening socket and the connections they
+/// accepted, so a slow or silent client only costs its own slot until its read timeout. Start it in-process
+/// or through `port_offset_server`.
 public final class PortOffsetServer: Sendable {
     public let configuration: OffsetServerConfiguration
     /// The address actually bound (the real port when the configuration asked for port 0).
@@ -63,18 +64,23 @@ public final class PortOffsetServer: Sendable {
                 "groups": String(configuration.layout.maxGroups),
                 "state_file": configuration.stateFile ?? "none",
             ])
-        let thread = Thread { [self] in
-            var loop = ServerLoop(
-                listenFD: listenFD, wakeFD: wakeFD, service: service, logger: logger, configuration: configuration)
-            loop.run()
-            close(listenFD)
-            finished.signal()
+        var perLoop = configuration
+        perLoop.maxConnections = max(1, configuration.maxConnections / configuration.threads)
+        let loopConfiguration = perLoop
+        for index in 0..<configuration.threads {
+            let thread = Thread { [self] in
+                var loop = ServerLoop(
+                    listenFD: listenFD, wakeFD: wakeFD, service: service, logger: logger,
+                    configuration: loopConfiguration)
+                loop.run()
+                finished.signal()
+            }
+            thread.name = "port-offset-server-\(index)"
+            thread.start()
         }
-        thread.name = "port-offset-server"
-        thread.start()
     }
 
-    /// Stops serving, closes every connection and waits for the serving thread to finish.
+    /// Stops serving, closes every connection and waits for the serving threads to finish.
     public func stop() {
         let wasRunning = phase.withLock { phase in
             defer { phase = .stopped }
@@ -84,9 +90,11 @@ public final class PortOffsetServer: Sendable {
         case .created:
             close(listenFD)
         case .running:
+            // The byte is never read, so every loop sees the pipe readable and ends.
             var one: UInt8 = 1
             _ = write(wakeWriteFD, &one, 1)
-            finished.wait()
+            for _ in 0..<configuration.threads { finished.wait() }
+            close(listenFD)
             logger.info("stopped", ["port": String(address.port)])
         case .stopped:
             return

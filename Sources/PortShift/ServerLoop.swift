@@ -10,6 +10,7 @@ struct ServerLoop {
     let configuration: OffsetServerConfiguration
     private var connections: [Int32: Connection] = [:]
     private var receiveBuffer = [UInt8](repeating: 0, count: 4096)
+    static let acceptBatch = 8
 
     private struct Connection {
         var lines: LineBuffer
@@ -60,8 +61,11 @@ struct ServerLoop {
         connections.removeAll()
     }
 
+    /// Accepts a bounded batch, so connections already accepted are not starved while new ones keep arriving.
     private mutating func acceptAll() {
-        while connections.count < configuration.maxConnections {
+        var batch = 0
+        while connections.count < configuration.maxConnections && batch < ServerLoop.acceptBatch {
+            batch += 1
             let fd = accept(listenFD, nil, nil)
             if fd < 0 {
                 if errno == EINTR { continue }

@@ -21,8 +21,9 @@
  *   touched, nor is the offset server's own address. Outgoing calls are shifted only towards this host
  *   (loopback, the unspecified address, or an address of one of its interfaces) or SHIFT_ADDRS.
  *   getsockname(), getpeername(), accept(), accept4(), recvfrom() and recvmsg() report the port the program
- *   asked for in place of one this library shifted on that socket. A UDP peer whose datagram arrived on a
- *   socket is answered on its real port. A shifted port above 65535 fails the call with EADDRNOTAVAIL.
+ *   asked for in place of one this library shifted on that socket (socket() is hooked only to forget what was
+ *   tracked for a closed socket with the same number). A UDP peer whose datagram arrived on a socket is
+ *   answered on its real port. A shifted port above 65535 fails the call with EADDRNOTAVAIL.
  *   When no offset can be had the call fails with EADDRNOTAVAIL and a line on stderr, unless opted out above.
  *   open(), open64(), openat(), openat64(), creat(), creat64(), fopen() and fopen64() (and the fortified
  *   __open_2 family) send writes of a path with a listed extension to <dir>/<name>.<APP_GRP>.<ext>; reads use
@@ -33,7 +34,7 @@
  *   The dynamic loader ignores LD_PRELOAD paths with a slash for setuid and setgid programs.
  *   Raw syscall(2) calls, io_uring, sendmmsg() and recvmmsg() are not intercepted.
  *   Ports are mapped back on sockets numbered below 65536 only, and only within the process that shifted them
- *   (a socket inherited across exec reports its shifted port).
+ *   (a socket inherited across exec, or duplicated with dup(), reports its shifted port).
  *   The host's own addresses are read once per process, at the first outgoing call to a non-loopback address.
  */
 #ifndef PRELOAD_PORT_OFFSET_H

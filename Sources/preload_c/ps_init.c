@@ -34,6 +34,7 @@ static void ps_atfork_child(void)
 
 void ps_resolve_real(void)
 {
+    PS_RESOLVE(socket, "socket");
     PS_RESOLVE(bind, "bind");
     PS_RESOLVE(connect, "connect");
     PS_RESOLVE(sendto, "sendto");

@@ -34,6 +34,7 @@ extern struct ps_config ps_cfg;
 
 /* The functions this library replaces, resolved once with RTLD_NEXT. */
 struct ps_real_functions {
+    int (*socket)(int, int, int);
     int (*bind)(int, const struct sockaddr *, socklen_t);
     int (*connect)(int, const struct sockaddr *, socklen_t);
     ssize_t (*sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
@@ -91,6 +92,7 @@ int ps_parse_ip(const char *text, int port, struct sockaddr_storage *out, sockle
 void ps_format_addr(const struct sockaddr *addr, char *out, size_t out_len);
 
 /* ps_track.c: what was shifted on each socket, so it can be mapped back. */
+void ps_track_reset(int fd); /* a new socket got this descriptor */
 void ps_track_bound(int fd, int asked, int real);
 void ps_track_peer(int fd, int asked, int real);
 void ps_track_destination(int fd, int asked, int real);

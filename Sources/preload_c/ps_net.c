@@ -85,6 +85,15 @@ static void ps_map_back(int fd, struct sockaddr *addr, socklen_t given, socklen_
     errno = saved;
 }
 
+/* A new socket: whatever was tracked for a closed socket with the same number is forgotten. */
+static int ps_socket(int domain, int type, int protocol)
+{
+    int fd = PS_CALL(socket, domain, type, protocol);
+    if (fd >= 0)
+        ps_track_reset(fd);
+    return fd;
+}
+
 static int ps_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
     if (!ps_enter())
@@ -232,6 +241,11 @@ static ssize_t ps_recvmsg(int fd, struct msghdr *message, int flags)
 }
 
 /* Exported symbols: one-line forwarders. */
+int socket(int domain, int type, int protocol)
+{
+    return ps_socket(domain, type, protocol);
+}
+
 int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
     return ps_bind(fd, addr, len);

@@ -1,12 +1,11 @@
 /*
  * What the library shifted on each socket, so the ports can be mapped back. Entries are indexed by descriptor
- * and stamped with the socket's inode, so a stale entry left by a closed descriptor is never applied to a new
- * socket that reuses the number.
+ * and cleared whenever socket(), accept() or accept4() hands out that number, so an entry left by a closed
+ * socket never reaches a new one; a port is mapped back only if the kernel still reports the shifted value.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ps_internal.h"
 
@@ -19,7 +18,7 @@ struct ps_pair {
 };
 
 struct ps_socket {
-    ino_t inode;
+    uint8_t used;
     struct ps_pair bound, peer;
     struct ps_pair destinations[PS_PORTS_PER_SOCKET];
     uint16_t learned[PS_PORTS_PER_SOCKET];
@@ -29,31 +28,34 @@ struct ps_socket {
 static struct ps_socket ps_sockets[PS_TRACKED_FDS];
 static pthread_mutex_t ps_stripes[PS_STRIPES] = {[0 ... PS_STRIPES - 1] = PTHREAD_MUTEX_INITIALIZER};
 
-static ino_t ps_inode(int fd)
-{
-    struct stat st;
-    return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) ? st.st_ino : 0;
-}
-
-/* Locks and returns the entry for fd, reset if it belonged to an earlier socket; NULL if untrackable. */
+/* Locks and returns the entry for fd (made fresh when `create` and unused); NULL if there is none. */
 static struct ps_socket *ps_open_entry(int fd, int create)
 {
     if (fd < 0 || fd >= PS_TRACKED_FDS)
         return NULL;
-    ino_t inode = ps_inode(fd);
-    if (inode == 0)
+    /* Most sockets never had a port shifted: skip the lock for them. */
+    if (!create && !__atomic_load_n(&ps_sockets[fd].used, __ATOMIC_ACQUIRE))
         return NULL;
     pthread_mutex_lock(&ps_stripes[fd % PS_STRIPES]);
     struct ps_socket *entry = &ps_sockets[fd];
-    if (entry->inode != inode) {
+    if (!entry->used) {
         if (!create) {
             pthread_mutex_unlock(&ps_stripes[fd % PS_STRIPES]);
             return NULL;
         }
         memset(entry, 0, sizeof *entry);
-        entry->inode = inode;
+        __atomic_store_n(&entry->used, 1, __ATOMIC_RELEASE);
     }
     return entry;
+}
+
+void ps_track_reset(int fd)
+{
+    if (fd < 0 || fd >= PS_TRACKED_FDS || !__atomic_load_n(&ps_sockets[fd].used, __ATOMIC_ACQUIRE))
+        return;
+    pthread_mutex_lock(&ps_stripes[fd % PS_STRIPES]);
+    memset(&ps_sockets[fd], 0, sizeof ps_sockets[fd]);
+    pthread_mutex_unlock(&ps_stripes[fd % PS_STRIPES]);
 }
 
 static void ps_close_entry(int fd)
@@ -123,6 +125,7 @@ int ps_track_is_learned(int fd, int real)
 
 void ps_track_inherit(int listener, int accepted)
 {
+    ps_track_reset(accepted);
     struct ps_socket *entry = ps_open_entry(listener, 0);
     if (!entry)
         return;

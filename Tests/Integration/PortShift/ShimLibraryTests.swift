@@ -30,7 +30,7 @@ extension PortShiftTests {
                 symbols.split(separator: "\n").compactMap { $0.split(separator: " ").last.map(String.init) })
             #expect(
                 exported == [
-                    "bind", "connect", "sendto", "sendmsg", "getsockname", "getpeername", "accept", "accept4",
+                    "socket", "bind", "connect", "sendto", "sendmsg", "getsockname", "getpeername", "accept", "accept4",
                     "recvfrom", "recvmsg", "open", "open64", "openat", "openat64", "__open_2", "__open64_2",
                     "__openat_2", "__openat64_2", "creat", "creat64", "fopen", "fopen64",
                 ])
