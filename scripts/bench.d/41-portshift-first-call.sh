@@ -15,7 +15,6 @@ for run in $(seq 1 50); do
     shim+=("$(field first_ns "$out")")
     later+=("$(field second_ns "$out")")
 done
-median_of() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'; }
 b=$(median_of "${base[@]}")
 s=$(median_of "${shim[@]}")
 l=$(median_of "${later[@]}")
