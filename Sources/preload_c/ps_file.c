@@ -1,5 +1,6 @@
 /* The open() family: paths with a listed extension go to the group's own file (see ps_path.c). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -30,7 +31,9 @@ static int ps_takes_mode(int flags)
         char rewritten_[PATH_MAX];                                                                                 \
         const char *target = path;                                                                                 \
         if (ps_enter()) {                                                                                          \
+            int saved_ = errno;                                                                                    \
             target = ps_rewrite_path(dirfd, path, writing, rewritten_, sizeof rewritten_);                         \
+            errno = saved_;                                                                                        \
             ps_leave();                                                                                            \
         }                                                                                                          \
         return expression;                                                                                         \

@@ -35,6 +35,7 @@ static int ps_shift(const char *call, int fd, const struct sockaddr *addr, sockl
     int port = ps_port_of(addr, len);
     if (port <= 0 || len > (socklen_t)sizeof *out)
         return 0;
+    int saved = errno; /* the query's own calls must not leak into the program's errno */
     if (ps_cfg.except_ports[port / 8] & (1u << (port % 8))) {
         ps_log(PS_LOG_TRACE, "%s unchanged: listed in " PS_ENV_EXCEPT_PORTS " port=%d", call, port);
         return 0;
@@ -52,6 +53,7 @@ static int ps_shift(const char *call, int fd, const struct sockaddr *addr, sockl
     int offset;
     if (ps_offset(&offset, call, port) != 0)
         return -1;
+    errno = saved;
     if (offset == 0)
         return 0;
     if (port + offset > 65535) {
