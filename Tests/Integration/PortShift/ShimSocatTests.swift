@@ -38,12 +38,13 @@ extension PortShiftTests {
             #expect(serverB.wait() == 0)
         }
 
+        /// The answering program reads the datagram first: socat fails the exchange when it exits unread.
         @Test func socatUdpServerAnswersAShiftedClient() throws {
             let offsets = try RunningOffsetServer()
             defer { offsets.server.stop() }
             let port = PortShiftPorts.freeBase()
             let server = try Shim.start(
-                Self.socat, ["-d", "-d", "UDP4-RECVFROM:\(port)", "EXEC:echo socat-udp"], group: "a",
+                Self.socat, ["-d", "-d", "-T", "5", "UDP4-RECVFROM:\(port)", "EXEC:sed -u s/.*/socat-udp/"], group: "a",
                 server: offsets.address)
             #expect(server.waitForLine(containing: "receiving on", on: .stderr) != nil)
             #expect(!PortShiftPorts.isFree(port + 100))
