@@ -35,6 +35,7 @@
  *   Raw syscall(2) calls, io_uring, sendmmsg() and recvmmsg() are not intercepted.
  *   Ports are mapped back on sockets numbered below 65536 only, and only within the process that shifted them
  *   (a socket inherited across exec, or duplicated with dup(), reports its shifted port).
+ *   Opening a listed file for update without O_CREAT (fopen "r+") fails with ENOENT until the group has its copy.
  *   The host's own addresses are read once per process, at the first outgoing call to a non-loopback address.
  */
 #ifndef PRELOAD_PORT_OFFSET_H

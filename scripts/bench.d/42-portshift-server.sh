@@ -11,7 +11,8 @@ responder_port=$(field port "$(cat "$work/responder.out")")
 base=$("$work/bench_load" "$responder_port" 32 "$seconds")
 start_offset_server
 server=$("$work/bench_load" "$offset_server_port" 32 "$seconds")
-echo "portshift offset server, 32 clients, ${seconds} s: responder $(field qps "$base") q/s p99 $(field p99_us "$base") us;" \
+echo "portshift offset server, 32 clients, ${seconds} s:" \
+    "responder $(field qps "$base") q/s p99 $(field p99_us "$base") us;" \
     "port_offset_server $(field qps "$server") q/s p99 $(field p99_us "$server") us;" \
     "throughput ratio $(ratio "$(field qps "$server")" "$(field qps "$base")")x (target >= 0.7x)," \
     "p99 ratio $(ratio "$(field p99_us "$server")" "$(field p99_us "$base")")x (target <= 1.5x);" \

@@ -35,6 +35,19 @@ extension PortShiftTests {
             #expect(probe.stderr.contains("no answer"))
         }
 
+        @Test func childForkedDuringAnotherThreadsQueryDoesNotDeadlock() throws {
+            let hung = SilentListener()
+            let port = PortShiftPorts.freeBase()
+            let started = Date()
+            let forked = try Shim.run(
+                "ps_fork", ["-q", "\(port)"], group: "a", server: "127.0.0.1:\(hung.port)",
+                ["PORTSHIFT_TIMEOUT_MS": "600"])
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(forked.status == 0)
+            #expect(forked.stdout.contains("child bind=-\(EADDRNOTAVAIL)"))
+            #expect(forked.stdout.contains("thread bind=-\(EADDRNOTAVAIL)"))
+        }
+
         @Test func optInRunsUnshiftedWithAWarning() throws {
             let down = "127.0.0.1:\(portShiftClosedPort())"
             let port = PortShiftPorts.freeBase()

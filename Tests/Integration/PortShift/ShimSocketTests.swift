@@ -89,6 +89,27 @@ extension PortShiftTests {
             #expect(unix.stderr == "")
         }
 
+        @Test func debugLevelLogsEachShiftAndBadSettingsAreReported() throws {
+            let offsets = try RunningOffsetServer()
+            defer { offsets.server.stop() }
+            let port = PortShiftPorts.freeBase()
+            let probe = try Shim.run(
+                "ps_bind_probe", ["tcp", "127.0.0.1", "\(port)"], group: "a", server: offsets.address,
+                ["PORTSHIFT_DEBUG": "1", "EXCEPT_PORTS": "80,http,9-1"])
+            #expect(probe.stdout == "bound asked=\(port) seen=\(port) real=\(port + 100)\n")
+            let lines = probe.stderr.split(separator: "\n")
+            #expect(
+                lines.contains {
+                    $0.hasSuffix("DEBUG preload bind shifted group=a port=\(port) real_port=\(port + 100)")
+                })
+            #expect(lines.contains { $0.hasSuffix("DEBUG preload offset received group=a offset=100") })
+            #expect(lines.contains { $0.hasSuffix("ERROR preload ignoring bad port in EXCEPT_PORTS item=\"http\"") })
+            #expect(lines.contains { $0.hasSuffix("ERROR preload ignoring bad port in EXCEPT_PORTS item=\"9-1\"") })
+            let quiet = try Shim.run(
+                "ps_bind_probe", ["tcp", "127.0.0.1", "\(port)"], group: "a", server: offsets.address)
+            #expect(quiet.stderr == "", "nothing is logged at the default level when all goes well")
+        }
+
         @Test func remoteDestinationKeepsItsPortUnlessListedInShiftAddrs() throws {
             let offsets = try RunningOffsetServer()
             defer { offsets.server.stop() }
