@@ -7,10 +7,12 @@ public final class OffsetService: Sendable {
     private let stateFile: OffsetStateFile?
     private let logger: Logger
 
-    /// Loads the state file, if any, so earlier assignments are handed out again.
+    /// Loads the state file, if any, so earlier assignments are handed out again, and writes it back at once so
+    /// an unwritable location is refused now rather than at the first new group.
     public init(layout: OffsetLayout, stateFile: String?, logger: Logger) throws(StateFileError) {
         let file = stateFile.map(OffsetStateFile.init(path:))
         let loaded = try file?.load(layout: layout) ?? OffsetTable(layout: layout)
+        try file?.save(loaded)
         self.table = Mutex(loaded)
         self.stateFile = file
         self.logger = logger

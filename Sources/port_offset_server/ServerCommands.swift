@@ -27,6 +27,11 @@ enum ServerCommands {
         if let path = configuration.stateFile {
             do {
                 let table = try OffsetStateFile(path: path).load(layout: layout)
+                let directory = (path as NSString).deletingLastPathComponent
+                guard FileManager.default.isWritableFile(atPath: directory.isEmpty ? "." : directory) else {
+                    fail("state file \(path): its directory is missing or not writable")
+                    return 1
+                }
                 line += "; state file \(path): \(table.count) groups"
             } catch {
                 ServerCommands.fail("\(error)")

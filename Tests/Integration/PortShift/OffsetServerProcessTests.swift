@@ -69,6 +69,16 @@ extension PortShiftTests {
             #expect(bad.remainingOutput(.stderr).contains("state file \(broken): is not a PortShift state file"))
         }
 
+        @Test func stateFileInAMissingDirectoryIsRefusedByCheckAndAtStart() throws {
+            let path = portShiftTemporaryDirectory() + "/missing/offsets.json"
+            for extra in [["--check"], ["--listen", "127.0.0.1", "--port", "0"]] {
+                let child = try PortShiftChildProcess(
+                    BuildProducts.path("port_offset_server"), extra + ["--state-file", path])
+                #expect(child.wait() == 1, "\(extra)")
+                #expect(child.remainingOutput(.stderr).contains("port_offset_server: error: state file \(path)"))
+            }
+        }
+
         @Test func badOptionExitsWithUsageStatusNamingTheOption() throws {
             let child = try PortShiftChildProcess(
                 BuildProducts.path("port_offset_server"), ["--max-groups", "1000"])

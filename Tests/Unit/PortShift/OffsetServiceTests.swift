@@ -1,3 +1,4 @@
+import Foundation
 import PortShift
 import SystemKit
 import Testing
@@ -21,12 +22,28 @@ extension PortShiftTests {
             #expect(sink.records.contains { $0.message == "offset released" && $0.field("group") == "a" })
         }
 
-        @Test func unsavableStateRefusesTheAssignmentAndKeepsTheTable() throws {
+        @Test func unwritableStateFileIsRefusedAtStart() {
+            let path = "/nonexistent-dir-\(UInt32.random(in: 0...UInt32.max))/s.json"
+            #expect {
+                try OffsetService(
+                    layout: OffsetLayout(), stateFile: path, logger: Logger(component: "test", sink: MemorySink()))
+            } throws: { error in
+                "\(error)".contains(path)
+            }
+        }
+
+        @Test func stateFileThatBecomesUnwritableRefusesTheAssignmentAndKeepsTheTable() throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ps-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let sink = MemorySink()
             let service = try OffsetService(
-                layout: OffsetLayout(), stateFile: "/nonexistent-dir-\(UInt32.random(in: 0...UInt32.max))/s.json",
-                logger: Logger(component: "test", sink: MemorySink()))
-            #expect(service.respond(to: "a").hasPrefix("ERR state file not written"))
-            #expect(service.assignments.isEmpty)
+                layout: OffsetLayout(), stateFile: directory.appendingPathComponent("s.json").path,
+                logger: Logger(component: "test", sink: sink))
+            #expect(service.respond(to: "a") == "100\n")
+            try FileManager.default.removeItem(at: directory)
+            #expect(service.respond(to: "b").hasPrefix("ERR state file not written"))
+            #expect(service.assignments == ["a": 100])
+            #expect(sink.records.contains { $0.level == .error && $0.message == "state file not written" })
         }
     }
 }
