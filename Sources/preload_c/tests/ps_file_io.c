@@ -1,6 +1,8 @@
 /*
- * Writes TEXT to PATH, or reads PATH and prints it, through one call of the open() family.
- * Usage: ps_file_io write|read open|open64|openat|openat64|creat|creat64|fopen|fopen64 PATH [TEXT]
+ * Writes TEXT to PATH, or reads PATH and prints it, through one call of the open() family. `open2` and
+ * `openat2` call open()/openat() without a mode: built with _FORTIFY_SOURCE (ps_file_io_fortified) they reach
+ * glibc's __open_2/__openat_2. Usage:
+ * ps_file_io write|read open|open2|open64|openat|openat2|openat64|creat|creat64|fopen|fopen64 PATH [TEXT]
  */
 #include "ps_test_util.h"
 
@@ -10,6 +12,10 @@ static int open_with(const char *call, const char *path, int flags)
 {
     if (strcmp(call, "open") == 0)
         return open(path, flags, 0644);
+    if (strcmp(call, "open2") == 0)
+        return open(path, flags & ~O_CREAT);
+    if (strcmp(call, "openat2") == 0)
+        return openat(AT_FDCWD, path, flags & ~O_CREAT);
     if (strcmp(call, "open64") == 0)
         return open64(path, flags, 0644);
     if (strcmp(call, "openat") == 0)

@@ -32,6 +32,22 @@ extension PortShiftTests {
             #expect(after.stdout == "b's own")
         }
 
+        /// Programs built with _FORTIFY_SOURCE open files through glibc's __open_2 and __openat_2.
+        @Test(arguments: ["open2", "openat2"])
+        func fortifiedOpenReadsTheGroupsFile(call: String) throws {
+            let directory = portShiftTemporaryDirectory()
+            try "shared".write(toFile: "\(directory)/conf.txt", atomically: true, encoding: .utf8)
+            try "c's own".write(toFile: "\(directory)/conf.c.txt", atomically: true, encoding: .utf8)
+            let read = try Shim.run(
+                "ps_file_io_fortified", ["read", call, "\(directory)/conf.txt"], group: "c", server: "127.0.0.1:1",
+                ["EXTENSIONS": "txt"])
+            #expect(read.stdout == "c's own")
+            let unshimmed = try Shim.run(
+                "ps_file_io_fortified", ["read", call, "\(directory)/conf.txt"], group: "c", server: "127.0.0.1:1",
+                ["EXTENSIONS": "txt"], preload: false)
+            #expect(unshimmed.stdout == "shared")
+        }
+
         @Test func unlistedExtensionsAndProgramsWithoutAGroupAreUntouched() throws {
             let directory = portShiftTemporaryDirectory()
             _ = try Shim.run(
