@@ -103,6 +103,14 @@ extension PortShiftTests {
             #expect(client.isReachable())
         }
 
+        @Test func serverOnTheIPv6WildcardAlsoAnswersIPv4Clients() throws {
+            let running = try RunningOffsetServer(host: "::")
+            defer { running.server.stop() }
+            let port = running.server.address.port
+            #expect(try OffsetClient(address: "127.0.0.1:\(port)").offset(for: "dual") == 100)
+            #expect(try OffsetClient(address: "[::1]:\(port)").offset(for: "dual") == 100)
+        }
+
         @Test func clientGivesUpOnAHungServerWithinItsTimeout() throws {
             let hung = SilentListener()
             let client = try OffsetClient(address: "127.0.0.1:\(hung.port)", timeout: 0.3)

@@ -114,6 +114,11 @@ extension PortShiftTests {
             let offsets = try RunningOffsetServer()
             defer { offsets.server.stop() }
             // A connected UDP socket sends nothing: this checks the decision without any traffic leaving the host.
+            let unshimmed = try Shim.run(
+                "ps_udp_client", ["-n", "198.51.100.7", "5353"], group: "a", server: offsets.address, preload: false)
+            try #require(
+                unshimmed.stdout == "connected seen=5353 real=5353\n",
+                "this host needs a default route for a UDP connect() to a documentation address: \(unshimmed.stdout)")
             let remote = try Shim.run(
                 "ps_udp_client", ["-n", "198.51.100.7", "5353"], group: "a", server: offsets.address)
             #expect(remote.stdout == "connected seen=5353 real=5353\n")
