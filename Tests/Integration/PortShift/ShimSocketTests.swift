@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import PortShift
 import TestSupport
 import Testing
 
@@ -32,6 +33,21 @@ extension PortShiftTests {
             #expect(serverB.readLine() == "accepted seen=\(port) real=\(port + 200)", "accept4()")
             #expect(serverA.wait() == 0)
             #expect(serverB.wait() == 0)
+        }
+
+        @Test func environmentFromPortShiftEnvironmentPutsAProgramInItsGroup() throws {
+            let offsets = try RunningOffsetServer()
+            defer { offsets.server.stop() }
+            let port = PortShiftPorts.freeBase()
+            var environment = PortShiftEnvironment(
+                libraryPath: Shim.library, group: "launched", serverAddress: offsets.address)
+            environment.exceptPorts = [port + 1]
+            let child = try PortShiftChildProcess(
+                BuildProducts.path("ps_bind_probe"), ["tcp", "127.0.0.1", "\(port)"],
+                environment: environment.variables())
+            #expect(child.wait() == 0)
+            #expect(child.remainingOutput(.stdout) == "bound asked=\(port) seen=\(port) real=\(port + 100)\n")
+            #expect(offsets.server.service.assignments == ["launched": 100])
         }
 
         @Test func withoutTheShimTheSameProgramsCollide() throws {
