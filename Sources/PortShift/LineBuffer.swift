@@ -14,6 +14,13 @@ struct LineBuffer {
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) { pending.append(contentsOf: bytes) }
 
+    /// At end of stream: what is left without a newline, as a last line (nil if nothing is left).
+    mutating func finish() -> Substring? {
+        guard !pending.isEmpty, pending.count < limit else { return nil }
+        defer { pending = [] }
+        return Substring(String(decoding: pending, as: UTF8.self))
+    }
+
     /// The next complete line, without its newline.
     mutating func next() -> Next {
         guard let newline = pending.firstIndex(of: 0x0A) else {

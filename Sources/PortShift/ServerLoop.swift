@@ -91,6 +91,10 @@ struct ServerLoop {
             return
         }
         if count == 0 {
+            // A last request without its newline (`printf group | nc ...`) is still answered.
+            if !connections[fd]!.closeWhenFlushed, let last = connections[fd]!.lines.finish() {
+                connections[fd]!.output.append(contentsOf: service.respond(to: last).utf8)
+            }
             connections[fd]!.closeWhenFlushed = true
             flush(fd)
             return

@@ -101,11 +101,11 @@ extension PortShiftTests {
             let (server, port) = try Self.launch(["--listen", "127.0.0.1", "--port", "0"])
             defer { withExtendedLifetime(server) {} }
             let input = portShiftTemporaryDirectory() + "/typed"
-            try "alpha\nbeta\nalpha\nLIST\n".write(toFile: input, atomically: true, encoding: .utf8)
+            try "alpha\nbeta\nalpha\nLIST\ngamma".write(toFile: input, atomically: true, encoding: .utf8)
             let socat = try PortShiftChildProcess(
                 "/usr/bin/socat", ["-t", "2", "-", "TCP:127.0.0.1:\(port)"], stdinPath: input)
             #expect(socat.wait() == 0)
-            #expect(socat.remainingOutput(.stdout) == "100\n200\n100\nalpha 100\nbeta 200\n.\n")
+            #expect(socat.remainingOutput(.stdout) == "100\n200\n100\nalpha 100\nbeta 200\n.\n300\n")
         }
     }
 }

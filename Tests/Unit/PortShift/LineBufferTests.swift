@@ -18,6 +18,15 @@ extension PortShiftTests {
             #expect(buffer.next() == .needMore)
         }
 
+        @Test func unterminatedRestIsTheLastLineAtEndOfStream() {
+            var buffer = LineBuffer(limit: 256)
+            feed(&buffer, "a\nlast")
+            #expect(buffer.next() == .line("a"))
+            #expect(buffer.next() == .needMore)
+            #expect(buffer.finish() == "last")
+            #expect(buffer.finish() == nil)
+        }
+
         @Test func overLongLineIsReportedWithOrWithoutItsNewline() {
             var unterminated = LineBuffer(limit: 8)
             feed(&unterminated, "123456789")
