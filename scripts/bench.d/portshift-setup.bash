@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source scripts/lib/deps.sh
 ensure_build_deps
+ensure_packages iproute2 # ss, to find free ports
 swift build -c release --product port_offset_server 2>&1 | tail -n 3 >&2
 release_bin=$(swift build -c release --show-bin-path)
 work=$(mktemp -d)
