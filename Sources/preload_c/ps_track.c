@@ -11,6 +11,7 @@
 
 #define PS_TRACKED_FDS 65536
 #define PS_STRIPES 64
+/* A UDP socket remembers its last 4 shifted destinations and 4 peers' real ports; older ones are forgotten. */
 #define PS_PORTS_PER_SOCKET 4
 
 struct ps_pair {
