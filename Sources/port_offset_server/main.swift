@@ -1,3 +1,20 @@
+import Glibc
 import PortShift
+import SystemKit
 
-print("port_offset_server \(defaultOffsetServerPort)")
+let command: OffsetServerCommand
+do {
+    command = try OffsetServerArguments.parse(Array(CommandLine.arguments.dropFirst()))
+} catch {
+    ServerCommands.fail("\(error)")
+    exit(2)
+}
+
+switch command {
+case .help:
+    print(OffsetServerArguments.usage)
+case .check(let configuration):
+    exit(ServerCommands.check(configuration))
+case .run(let configuration):
+    exit(ServerCommands.run(configuration))
+}
