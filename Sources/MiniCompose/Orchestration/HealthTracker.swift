@@ -15,6 +15,13 @@ struct HealthTracker: Sendable {
 
     init(check: Healthcheck) { self.check = check }
 
+    /// A tracker resuming a service already known healthy or unhealthy (after adoption): its start period is over.
+    init(check: Healthcheck, resuming status: Status) {
+        self.check = check
+        self.status = status
+        startPeriodOver = status != .starting
+    }
+
     /// Docker treats `retries: 0` as "the default", three.
     var retries: Int { check.retries > 0 ? check.retries : Healthcheck.defaultRetries }
 

@@ -2,8 +2,8 @@ import Foundation
 
 extension Instance {
     /// Probes the service with Docker's timing for as long as its container runs.
-    func watchHealth(_ name: String, check: Healthcheck) async {
-        var tracker = HealthTracker(check: check)
+    func watchHealth(_ name: String, check: Healthcheck, resuming: HealthTracker.Status = .starting) async {
+        var tracker = HealthTracker(check: check, resuming: resuming)
         let clock = ContinuousClock()
         let started = clock.now
         let service = configuration.project.services[name]!

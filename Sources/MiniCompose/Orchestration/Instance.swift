@@ -157,6 +157,39 @@ public actor Instance {
         logger.info("service stopped", ["service": name])
     }
 
+    /// Takes over an instance another mini-compose process started: containers the runtime still runs are
+    /// watched again (health and restart policy), the others are recorded as exited.
+    public func adopt(_ state: InstanceState) async throws(LaunchError) {
+        guard phase == .idle else { throw .instanceRunning(id) }
+        let containers = state.services.map(\.container)
+        let statuses = try await runtime.status(of: containers, context: context)
+        phase = .running
+        for saved in state.services where records[saved.service] != nil {
+            var record = saved
+            switch statuses[saved.container] {
+            case .running?:
+                record.everStarted = true
+                if !record.state.isUp { record.move(to: .running) }
+            case .exited(let code)?:
+                if record.state.isUp { record.move(to: .exited(code)) }
+            default:
+                if record.state.isUp { record.move(to: .exited(nil)) }
+                if record.state == .created { record.move(to: .stopped) }
+            }
+            records[saved.service] = record
+            let service = configuration.project.services[saved.service]!
+            if record.state.isUp, let check = service.healthcheck, check.test != nil {
+                let resuming: HealthTracker.Status =
+                    record.state == .healthy ? .healthy : record.state == .unhealthy ? .unhealthy : .starting
+                healthTasks[saved.service] = Task { await self.watchHealth(saved.service, check: check, resuming: resuming) }
+            }
+        }
+        logger.info("instance adopted", ["services": String(records.values.filter(\.state.isUp).count)])
+        monitorTask = Task { await self.monitorContainers() }
+        notifyChange()
+        try saveState()
+    }
+
     public func snapshot() -> InstanceSnapshot {
         InstanceSnapshot(
             id: id, project: configuration.project.name, runtime: configuration.runtime.rawValue,
@@ -212,13 +245,8 @@ public actor Instance {
             }
         }
         do {
-            let image = try await runtime.prepareImage(for: service, project: configuration.project, context: context)
+            _ = try await containerSpec(name)
             guard phase == .running, !Task.isCancelled else { return }
-            try await saveImageIfAsked(service: service, image: image)
-            guard phase == .running, !Task.isCancelled else { return }
-            let spec = try ContainerSpecBuilder.spec(
-                for: service, image: image, configuration: configuration, hostsFile: hostsFilePath)
-            specs[name] = spec
             if service.entrypoint != nil, configuration.runtime.family == .apptainer {
                 logger.warning(
                     "entrypoint is ignored: apptainer runs the image's own runscript", ["service": name])
@@ -231,7 +259,8 @@ public actor Instance {
 
     /// Starts the service's container from its spec and begins watching its health.
     func launch(_ name: String) async throws(LaunchError) {
-        guard let spec = specs[name], phase == .running else { return }
+        guard phase == .running else { return }
+        let spec = try await containerSpec(name)
         setState(name, .starting)
         try await runtime.start(spec, context: context)
         guard phase == .running else { return }
@@ -245,6 +274,19 @@ public actor Instance {
         } else {
             setState(name, .running)
         }
+    }
+
+    /// The service's container spec, preparing its image (and saving it when asked) the first time.
+    func containerSpec(_ name: String) async throws(LaunchError) -> ContainerSpec {
+        if let spec = specs[name] { return spec }
+        let service = configuration.project.services[name]!
+        let image = try await runtime.prepareImage(for: service, project: configuration.project, context: context)
+        try await saveImageIfAsked(service: service, image: image)
+        if let spec = specs[name] { return spec }
+        let spec = try ContainerSpecBuilder.spec(
+            for: service, image: image, configuration: configuration, hostsFile: hostsFilePath)
+        specs[name] = spec
+        return spec
     }
 
     private func waitForCondition(_ dependency: ServiceDependency) async -> ConditionCheck {
