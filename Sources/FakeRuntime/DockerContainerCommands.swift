@@ -87,6 +87,7 @@ struct DockerContainerCommands {
     }
 
     static func prettyJSON(_ value: Any) -> String {
+        if let list = value as? [Any], list.isEmpty { return "[]" }
         guard let data = try? JSONSerialization.data(
             withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         else { return "[]" }

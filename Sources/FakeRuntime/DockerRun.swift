@@ -87,7 +87,7 @@ struct DockerRun {
             workingDirectory: workdir, user: flags.last("--user") ?? image.user, hostname: flags.last("--hostname"),
             binds: binds, ports: flags.all("--publish"), extraHosts: flags.all("--add-host"), labels: labels,
             network: flags.last("--network"), gpus: flags.last("--gpus"), recordedFlags: recorded,
-            autoRemove: flags.has("--rm"))
+            autoRemove: flags.has("--rm") && flags.has("--detach"))
         let record = try factory.create(spec)
         if createOnly {
             Output.line(record.id)
@@ -104,11 +104,12 @@ struct DockerRun {
             Output.line(started.id)
             return 0
         }
-        return foreground(started, store: store)
+        return foreground(started, store: store, remove: flags.has("--rm"))
     }
 
-    /// Without `-d` the command stays until the container ends, then shows its output and exits with its code.
-    private func foreground(_ record: ContainerRecord, store: ContainerStore) -> Int32 {
+    /// Without `-d` the command stays until the container ends, then shows its output and exits with its code
+    /// (and removes it for `--rm`: the supervisor removes only detached ones, so the output is still there).
+    private func foreground(_ record: ContainerRecord, store: ContainerStore, remove: Bool) -> Int32 {
         _ = ProcessWatch.waitForExit(record.monitorPid, timeout: .seconds(365 * 24 * 3600))
         if let out = FileManager.default.contents(atPath: record.stdoutLog) {
             FileHandle.standardOutput.write(out)
@@ -117,7 +118,7 @@ struct DockerRun {
             FileHandle.standardError.write(err)
         }
         let code = store.load(record.name)?.exitCode ?? 0
-        if record.autoRemove { try? store.remove(record.name) }
+        if remove { try? store.remove(record.name) }
         return code
     }
 

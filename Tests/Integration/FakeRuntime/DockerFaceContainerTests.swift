@@ -1,0 +1,193 @@
+import Foundation
+import Glibc
+import SystemKit
+import TestSupport
+import Testing
+
+@Suite struct DockerFaceContainerTests {
+    @Test func runDetachedPrintsTheIdAndPsAndInspectShowItRunning() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("tcp-service", tag: "svc:1")
+            let id = try await sandbox.output("docker", ["run", "-d", "--name", "web", "-e", "SERVICE_PORT=0", "svc:1"])
+            #expect(id.count == 64 && id.allSatisfy(\.isHexDigit))
+            let names = try await sandbox.output("docker", ["ps", "--format", "{{.Names}} {{.State}} {{.ID}}"])
+            #expect(names == "web running \(id.prefix(12))")
+            #expect(try await sandbox.inspect("web", "{{.State.Status}} {{.State.ExitCode}} {{.Name}}") == "running 0 /web")
+            let pid = Int32(try await sandbox.inspect("web", "{{.State.Pid}}"))!
+            #expect(FakeRuntimeProbe.isRunning(pid))
+            let table = try await sandbox.output("docker", ["ps"])
+            #expect(table.hasPrefix("CONTAINER ID   IMAGE   COMMAND"))
+        }
+    }
+
+    @Test func runWithATakenNameExits125WithDockersConflictMessage() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("tcp-service", tag: "svc:1")
+            let id = try await sandbox.output("docker", ["run", "-d", "--name", "web", "-e", "SERVICE_PORT=0", "svc:1"])
+            let second = try await sandbox.run("docker", ["run", "-d", "--name", "web", "svc:1"])
+            #expect(second.status == .exited(125))
+            #expect(
+                second.stderrText.hasPrefix(
+                    "docker: Error response from daemon: Conflict. The container name \"/web\" is already in use by container \"\(id)\"."))
+            let podman = try await sandbox.run("podman", ["run", "-d", "--name", "web", "svc:1"])
+            #expect(podman.status == .exited(125))
+            #expect(podman.stderrText.contains("the container name \"web\" is already in use"))
+        }
+    }
+
+    @Test func unknownFlagAndUnknownCommandAreRejectedLikeDocker() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            let flag = try await sandbox.run("docker", ["run", "--bogus", "x"])
+            #expect(flag.status == .exited(125))
+            #expect(flag.stderrText == "unknown flag: --bogus\nSee 'docker run --help'.\n")
+            let command = try await sandbox.run("docker", ["frobnicate"])
+            #expect(command.status == .exited(1))
+            #expect(command.stderrText.hasPrefix("docker: 'frobnicate' is not a docker command."))
+        }
+    }
+
+    @Test func missingContainerIsAnErrorForStopRmInspectAndExec() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            for arguments in [["stop", "ghost"], ["rm", "ghost"], ["exec", "ghost", "true"], ["logs", "ghost"]] {
+                let result = try await sandbox.run("docker", arguments)
+                #expect(result.status == .exited(1), "\(arguments)")
+                #expect(result.stderrText == "Error response from daemon: No such container: ghost\n", "\(arguments)")
+            }
+            let inspect = try await sandbox.run("docker", ["inspect", "ghost"])
+            #expect(inspect.status == .exited(1))
+            #expect(inspect.stdoutText == "[]\n")
+            #expect(inspect.stderrText == "Error: No such object: ghost\n")
+            let forced = try await sandbox.run("docker", ["rm", "-f", "ghost"])
+            #expect(forced.status == .exited(0))
+            let podman = try await sandbox.run("podman", ["stop", "ghost"])
+            #expect(podman.status == .exited(125))
+            #expect(podman.stderrText == "Error: no container with name or ID \"ghost\" found: no such container\n")
+        }
+    }
+
+    @Test func runOfAMissingImageExits125AfterTryingToPull() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            let result = try await sandbox.run("docker", ["run", "-d", "nosuch/image:2"])
+            #expect(result.status == .exited(125))
+            #expect(result.stderrText.hasPrefix("Unable to find image 'nosuch/image:2' locally\n"))
+            #expect(result.stderrText.contains("pull access denied for nosuch/image"))
+        }
+    }
+
+    @Test func runOfACommandNotInTheImageExits127AndLeavesTheContainerCreated() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("oneshot", tag: "job")
+            let result = try await sandbox.run("docker", ["run", "-d", "--name", "j", "job", "no-such-program"])
+            #expect(result.status == .exited(127))
+            #expect(result.stderrText.contains("exec: \"no-such-program\": executable file not found in $PATH"))
+            #expect(try await sandbox.inspect("j", "{{.State.Status}} {{.State.ExitCode}}") == "created 127")
+        }
+    }
+
+    @Test func execRunsInsideWithTheContainersEnvironmentAndReturnsTheCommandsCode() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "GREETING=hi there", "svc"])
+            let result = try await sandbox.run(
+                "docker", ["exec", "-e", "EXTRA=1", "s", "sh", "-c", "echo \"$GREETING|$EXTRA|$(pwd)\"; exit 7"])
+            #expect(result.status == .exited(7))
+            #expect(result.stdoutText == "hi there|1|/srv\n")
+            let missing = try await sandbox.run("docker", ["exec", "s", "no-such-program"])
+            #expect(missing.status == .exited(127))
+            _ = try await sandbox.output("docker", ["stop", "-t", "5", "s"])
+            let stopped = try await sandbox.run("docker", ["exec", "s", "true"])
+            #expect(stopped.status == .exited(1))
+            #expect(stopped.stderrText.contains("is not running"))
+        }
+    }
+
+    @Test func logsReturnTheContainersStdoutAndStderrSeparately() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("crasher", tag: "crash")
+            _ = try await sandbox.output("docker", ["run", "-d", "--name", "c", "-e", "CRASH_CODE=4", "crash"])
+            #expect(try await FakeRuntimeSandbox.eventually { try await sandbox.inspect("c", "{{.State.Status}}") == "exited" })
+            #expect(try await sandbox.inspect("c", "{{.State.ExitCode}}") == "4")
+            let logs = try await sandbox.run("docker", ["logs", "c"])
+            #expect(logs.stdoutText == "crasher starting\n")
+            #expect(logs.stderrText == "crasher: giving up\n")
+            let status = try await sandbox.output("docker", ["ps", "-a", "--format", "{{.Status}}"])
+            #expect(status.hasPrefix("Exited (4) "))
+            #expect(try await sandbox.output("docker", ["ps", "-q"]) == "")
+        }
+    }
+
+    @Test func stopEndsAServiceWithSigtermAndRecords143() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
+            let pid = Int32(try await sandbox.inspect("s", "{{.State.Pid}}"))!
+            let result = try await sandbox.run("docker", ["stop", "s"])
+            #expect(result.stdoutText == "s\n")
+            #expect(result.duration < .seconds(5))
+            #expect(try await sandbox.inspect("s", "{{.State.Status}} {{.State.ExitCode}}") == "exited 143")
+            #expect(!FakeRuntimeProbe.isRunning(pid))
+        }
+    }
+
+    @Test func stopEscalatesToSigkillWhenSigtermIsIgnored() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("oneshot", tag: "job")
+            _ = try await sandbox.output(
+                "docker", ["run", "-d", "--name", "stubborn", "--entrypoint", "sh", "job", "-c", "trap '' TERM; while :; do sleep 1; done"])
+            let result = try await sandbox.run("docker", ["stop", "-t", "1", "stubborn"])
+            #expect(result.status == .exited(0))
+            #expect(result.duration >= .seconds(1))
+            #expect(result.duration < .seconds(8))
+            #expect(try await sandbox.inspect("stubborn", "{{.State.Status}} {{.State.ExitCode}}") == "exited 137")
+        }
+    }
+
+    @Test func rmOfARunningContainerNeedsForce() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
+            let refused = try await sandbox.run("docker", ["rm", "s"])
+            #expect(refused.status == .exited(1))
+            #expect(refused.stderrText.contains("container is running: stop the container before removing or force remove"))
+            let pid = Int32(try await sandbox.inspect("s", "{{.State.Pid}}"))!
+            #expect(try await sandbox.output("docker", ["rm", "-f", "s"]) == "s")
+            #expect(!FakeRuntimeProbe.isRunning(pid))
+            #expect(try await sandbox.output("docker", ["ps", "-a", "-q"]) == "")
+        }
+    }
+
+    @Test func twentyConcurrentRunsAllStartWithDistinctIds() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await sandbox.output(
+                            "docker", ["run", "-d", "--name", "c\(index)", "-e", "SERVICE_PORT=0", "-e", "SERVICE_IDENTITY=c\(index)", "svc"])
+                    }
+                }
+                var all: [String] = []
+                for try await id in group { all.append(id) }
+                return all
+            }
+            #expect(Set(ids).count == 20)
+            let running = try await sandbox.output("docker", ["ps", "--format", "{{.Names}}"]).split(separator: "\n")
+            #expect(Set(running) == Set((0..<20).map { "c\($0)" }))
+        }
+    }
+
+    @Test func containerWhoseSupervisorWasKilledStaysRunningThenShowsExited255() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
+            let monitor = Int32(try await sandbox.inspect("s", "{{.FakeRuntime.MonitorPid}}"))!
+            let pid = Int32(try await sandbox.inspect("s", "{{.State.Pid}}"))!
+            kill(monitor, SIGKILL)
+            #expect(try await FakeRuntimeSandbox.eventually { !FakeRuntimeProbe.isRunning(monitor) })
+            #expect(try await sandbox.inspect("s", "{{.State.Status}}") == "running")
+            kill(pid, SIGKILL)
+            #expect(try await FakeRuntimeSandbox.eventually { try await sandbox.inspect("s", "{{.State.Status}}") == "exited" })
+            #expect(try await sandbox.inspect("s", "{{.State.ExitCode}}") == "255")
+        }
+    }
+}
