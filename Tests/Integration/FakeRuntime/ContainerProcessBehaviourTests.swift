@@ -6,7 +6,7 @@ import Testing
 /// What a container's process really gets: the environment, working directory and bound files the flags ask for.
 @Suite struct ContainerProcessBehaviourTests {
     @Test func dockerContainerProcessHasTheGivenEnvironmentDirectoryAndBoundHostsFile() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             let hosts = sandbox.workDirectory.appendingPathComponent("hosts")
             try "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache\n".write(to: hosts, atomically: true, encoding: .utf8)
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func addHostFlagsBecomeTheContainersEtcHosts() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output(
                 "docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "--add-host", "db:127.0.0.7", "svc"])
@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func imageWorkdirMissingOnTheHostMapsIntoTheImagesOwnDirectory() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             let context = sandbox.workDirectory.appendingPathComponent("ctx")
             try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
             try "FROM scratch\nWORKDIR /no-such-dir-on-host/app\nCMD [\"sleep\", \"30\"]\n".write(

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct DockerFaceContainerTests {
     @Test func runDetachedPrintsTheIdAndPsAndInspectShowItRunning() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc:1")
             let id = try await sandbox.output("docker", ["run", "-d", "--name", "web", "-e", "SERVICE_PORT=0", "svc:1"])
             #expect(id.count == 64 && id.allSatisfy(\.isHexDigit))
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func runWithATakenNameExits125WithDockersConflictMessage() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc:1")
             let id = try await sandbox.output("docker", ["run", "-d", "--name", "web", "-e", "SERVICE_PORT=0", "svc:1"])
             let second = try await sandbox.run("docker", ["run", "-d", "--name", "web", "svc:1"])
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func unknownFlagAndUnknownCommandAreRejectedLikeDocker() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             let flag = try await sandbox.run("docker", ["run", "--bogus", "x"])
             #expect(flag.status == .exited(125))
             #expect(flag.stderrText == "unknown flag: --bogus\nSee 'docker run --help'.\n")
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func missingContainerIsAnErrorForStopRmInspectAndExec() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             for arguments in [["stop", "ghost"], ["rm", "ghost"], ["exec", "ghost", "true"], ["logs", "ghost"]] {
                 let result = try await sandbox.run("docker", arguments)
                 #expect(result.status == .exited(1), "\(arguments)")
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func runOfAMissingImageExits125AfterTryingToPull() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             let result = try await sandbox.run("docker", ["run", "-d", "nosuch/image:2"])
             #expect(result.status == .exited(125))
             #expect(result.stderrText.hasPrefix("Unable to find image 'nosuch/image:2' locally\n"))
@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func runOfACommandNotInTheImageExits127AndLeavesTheContainerCreated() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("oneshot", tag: "job")
             let result = try await sandbox.run("docker", ["run", "-d", "--name", "j", "job", "no-such-program"])
             #expect(result.status == .exited(127))
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func execRunsInsideWithTheContainersEnvironmentAndReturnsTheCommandsCode() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "GREETING=hi there", "svc"])
             let result = try await sandbox.run(
@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func logsReturnTheContainersStdoutAndStderrSeparately() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("crasher", tag: "crash")
             _ = try await sandbox.output("docker", ["run", "-d", "--name", "c", "-e", "CRASH_CODE=4", "crash"])
             #expect(try await FakeRuntimeSandbox.eventually { try await sandbox.inspect("c", "{{.State.Status}}") == "exited" })
@@ -117,7 +117,7 @@ import Testing
     }
 
     @Test func stopEndsAServiceWithSigtermAndRecords143() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
             let pid = Int32(try await sandbox.inspect("s", "{{.State.Pid}}"))!
@@ -130,7 +130,7 @@ import Testing
     }
 
     @Test func stopEscalatesToSigkillWhenSigtermIsIgnored() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("oneshot", tag: "job")
             _ = try await sandbox.output(
                 "docker", ["run", "-d", "--name", "stubborn", "--entrypoint", "sh", "job", "-c", "trap '' TERM; while :; do sleep 1; done"])
@@ -143,7 +143,7 @@ import Testing
     }
 
     @Test func rmOfARunningContainerNeedsForce() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
             let refused = try await sandbox.run("docker", ["rm", "s"])
@@ -157,7 +157,7 @@ import Testing
     }
 
     @Test func twentyConcurrentRunsAllStartWithDistinctIds() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             let ids = try await withThrowingTaskGroup(of: String.self) { group in
                 for index in 0..<20 {
@@ -177,7 +177,7 @@ import Testing
     }
 
     @Test func containerWhoseSupervisorWasKilledStaysRunningThenShowsExited255() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
             let monitor = Int32(try await sandbox.inspect("s", "{{.FakeRuntime.MonitorPid}}"))!

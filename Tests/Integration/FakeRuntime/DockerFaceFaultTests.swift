@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct DockerFaceFaultTests {
     @Test func startFailureFaultFailsTheRunWith125() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("oneshot", tag: "job")
             let result = try await sandbox.run("docker", ["run", "-d", "-e", "FAKE_RUNTIME_START_FAIL=no space left", "job"])
             #expect(result.status == .exited(125))
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func exitAfterFaultEndsTheContainerWithTheGivenCode() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output(
                 "docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_EXIT_AFTER=0.3:5", "svc"])
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func startDelayFaultMakesTheServiceListenOnlyLater() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             let started = ContinuousClock.now
             _ = try await sandbox.output(
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func execHangFaultHangsUntilTheCallerGivesUp() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output(
                 "docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_EXEC_HANG=1", "svc"])
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func slowCommandFaultDelaysOnlyTheNamedSubcommand() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             let slow = try await sandbox.run("docker", ["ps"], environment: ["FAKE_RUNTIME_SLOW": "ps=0.5"])
             #expect(slow.status == .exited(0))
             #expect(slow.duration >= .milliseconds(500))

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct DockerFaceImageTests {
     @Test func buildReadsTheDockerfileIntoTheImageConfig() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             let context = try sandbox.buildContext("tcp-service")
             let result = try await sandbox.run("docker", ["build", "-t", "svc:2", context.path])
             #expect(result.status == .exited(0))
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func buildWithACopySourceMissingFailsWithExitOne() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             let context = sandbox.workDirectory.appendingPathComponent("bad")
             try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
             try "FROM scratch\nCOPY missing.bin /x\n".write(
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func buildFailureFaultFromTheEnvironmentFailsTheBuild() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             let context = try sandbox.buildContext("oneshot")
             let result = try await sandbox.run(
                 "docker", ["build", "-t", "job", context.path], environment: ["FAKE_RUNTIME_BUILD_FAIL": "disk full"])
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func saveWritesADockerArchiveThatLoadReadsBack() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("oneshot", tag: "job:1")
             let archive = sandbox.workDirectory.appendingPathComponent("job.tar").path
             _ = try await sandbox.output("docker", ["save", "-o", archive, "job:1"])
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func pullTakesImagesFromTheFixtureRegistryDirectory() async throws {
-        try await FakeRuntimeSandbox.with { sandbox in
+        try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("oneshot", tag: "job:1")
             let repository = sandbox.registryDirectory.appendingPathComponent("team/job")
             try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
