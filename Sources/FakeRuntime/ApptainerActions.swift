@@ -5,7 +5,8 @@ struct ApptainerActions {
     let invocation: Invocation
 
     func run(_ command: String, _ arguments: [String]) throws(FakeError) -> Int32 {
-        let flags = try FlagParser.parse(arguments, specs: ApptainerOptions.specs, command: command, stopAtPositional: true)
+        let flags = try FlagParser.parse(
+            arguments, specs: ApptainerOptions.specs, command: command, stopAtPositional: true)
         let minimum = command == "exec" ? 2 : 1
         guard flags.positionals.count >= minimum else {
             throw .wrongArgumentCount(command: command, expected: "at least \(minimum) arg(s)")
@@ -22,12 +23,14 @@ struct ApptainerActions {
             }
             instance = record
             let (imageRecord, root) = try instanceImage(record)
-            image = ApptainerImageSource.Resolved(record: imageRecord, root: root, displayPath: record.imagePath ?? record.image)
+            image = ApptainerImageSource.Resolved(
+                record: imageRecord, root: root, displayPath: record.imagePath ?? record.image)
         } else {
             image = try ApptainerImageSource(invocation: invocation).resolve(target)
         }
         let environment = Dictionary(
-            try options.environment(image: image.record, imagePath: image.displayPath), uniquingKeysWith: { _, last in last })
+            try options.environment(image: image.record, imagePath: image.displayPath),
+            uniquingKeysWith: { _, last in last })
         if let instance {
             let faults = (try? Faults(labels: instance.labels, environment: environment)) ?? Faults()
             if faults.execHang || instance.faults.execHang { ContainerEntry.hang() }
@@ -35,7 +38,8 @@ struct ApptainerActions {
             // A one-off container gets its own private mount namespace for its binds.
             _ = BindApplier.apply(try options.binds())
         }
-        let argv = command == "exec"
+        let argv =
+            command == "exec"
             ? given : (image.record.entrypoint ?? []) + (given.isEmpty ? image.record.cmd ?? [] : given)
         guard !argv.isEmpty else { throw .other("no runscript found in \(image.displayPath)") }
         let failure = ContainerEntry.enter(
@@ -60,16 +64,22 @@ struct ApptainerActions {
     func inspect(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
             arguments,
-            specs: [.bool("-j", "--json"), .bool("-l", "--labels"), .bool("-r", "--runscript"),
-                .bool("-e", "--environment"), .bool("-d", "--deffile"), .value("--app"), .bool("-H", "--helpfile")],
+            specs: [
+                .bool("-j", "--json"), .bool("-l", "--labels"), .bool("-r", "--runscript"),
+                .bool("-e", "--environment"), .bool("-d", "--deffile"), .value("--app"), .bool("-H", "--helpfile"),
+            ],
             command: "inspect", stopAtPositional: false)
-        guard flags.positionals.count == 1 else { throw .wrongArgumentCount(command: "inspect", expected: "exactly 1 arg(s)") }
+        guard flags.positionals.count == 1 else {
+            throw .wrongArgumentCount(command: "inspect", expected: "exactly 1 arg(s)")
+        }
         let image = try ApptainerImageSource(invocation: invocation).resolve(flags.positionals[0]).record
         let runscript = Self.runscript(image)
         if flags.has("--json") {
             var attributes: [String: Any] = ["labels": image.labels]
             if flags.has("--runscript") { attributes["runscript"] = runscript }
-            if flags.has("--environment") { attributes["environment"] = ["90-environment.sh": environmentScript(image)] }
+            if flags.has("--environment") {
+                attributes["environment"] = ["90-environment.sh": environmentScript(image)]
+            }
             Output.line(DockerContainerCommands.prettyJSON(["data": ["attributes": attributes], "type": "container"]))
         } else if flags.has("--runscript") {
             Output.out(runscript)

@@ -47,8 +47,10 @@ struct ApptainerBuild {
     func run(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
             arguments,
-            specs: [.bool("-F", "--force"), .bool("--fakeroot"), .bool("-s", "--sandbox"), .bool("--notest"),
-                .bool("--fix-perms"), .bool("--disable-cache"), .value("--build-arg"), .bool("-T", "--notest")],
+            specs: [
+                .bool("-F", "--force"), .bool("--fakeroot"), .bool("-s", "--sandbox"), .bool("--notest"),
+                .bool("--fix-perms"), .bool("--disable-cache"), .value("--build-arg"), .bool("-T", "--notest"),
+            ],
             command: "build", stopAtPositional: false)
         guard flags.positionals.count == 2 else {
             throw .wrongArgumentCount(command: "build", expected: "2 arguments")
@@ -60,7 +62,8 @@ struct ApptainerBuild {
         Output.info("Starting build...")
         let resolved = try ApptainerImageSource(invocation: invocation).resolve(flags.positionals[1])
         Output.info("Creating SIF file...")
-        try SifImage(state: invocation.state).write(resolved.record, rootfs: URL(fileURLWithPath: resolved.root), to: output)
+        try SifImage(state: invocation.state).write(
+            resolved.record, rootfs: URL(fileURLWithPath: resolved.root), to: output)
         Output.info("Build complete: \(flags.positionals[0])")
         return 0
     }

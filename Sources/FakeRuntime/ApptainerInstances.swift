@@ -21,7 +21,8 @@ struct ApptainerInstances {
 
     private func start(_ arguments: [String], runscript: Bool) throws(FakeError) -> Int32 {
         let command = "instance \(runscript ? "run" : "start")"
-        let flags = try FlagParser.parse(arguments, specs: ApptainerOptions.specs, command: command, stopAtPositional: true)
+        let flags = try FlagParser.parse(
+            arguments, specs: ApptainerOptions.specs, command: command, stopAtPositional: true)
         guard flags.positionals.count >= 2 else {
             throw .wrongArgumentCount(command: command, expected: "at least 2 arg(s)")
         }
@@ -73,18 +74,16 @@ struct ApptainerInstances {
 
     private func list(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
-            arguments, specs: [.bool("-j", "--json"), .bool("-l", "--logs"), .value("-u", "--user"), .bool("-a", "--all")],
+            arguments,
+            specs: [.bool("-j", "--json"), .bool("-l", "--logs"), .value("-u", "--user"), .bool("-a", "--all")],
             command: "instance list", stopAtPositional: false)
         if flags.has("--json") && flags.has("--logs") { throw .other("more than one flags have been set") }
         let records = running(matching: flags.positionals.first ?? "*")
         if flags.has("--json") {
             Output.out(Self.json(records))
         } else if flags.has("--logs") {
-            var text = ""
-            for record in records { text += "\(record.name)\t\(record.pid)\t\(record.stderrLog)\n\t\t\(record.stdoutLog)\n" }
-            Output.out(Table.render(headers: ["INSTANCE NAME", "PID", "LOGS"], rows: records.map {
-                ["\($0.name)", "\($0.pid)", "\($0.stderrLog)"]
-            }, gap: 4))
+            let rows = records.flatMap { [[$0.name, "\($0.pid)", $0.stderrLog], ["", "", $0.stdoutLog]] }
+            Output.out(Table.render(headers: ["INSTANCE NAME", "PID", "LOGS"], rows: rows, gap: 4))
         } else {
             Output.out(
                 Table.render(
@@ -102,7 +101,8 @@ struct ApptainerInstances {
             [
                 "\t\t{", "\t\t\t\"instance\": \(quoted(record.name)),", "\t\t\t\"pid\": \(record.pid),",
                 "\t\t\t\"img\": \(quoted(record.imagePath ?? record.image)),", "\t\t\t\"ip\": \"\",",
-                "\t\t\t\"logErrPath\": \(quoted(record.stderrLog)),", "\t\t\t\"logOutPath\": \(quoted(record.stdoutLog))",
+                "\t\t\t\"logErrPath\": \(quoted(record.stderrLog)),",
+                "\t\t\t\"logOutPath\": \(quoted(record.stdoutLog))",
                 "\t\t}",
             ].joined(separator: "\n")
         }
@@ -112,8 +112,10 @@ struct ApptainerInstances {
     private func stop(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
             arguments,
-            specs: [.value("-t", "--timeout"), .bool("-F", "--force"), .value("-s", "--signal"), .bool("-a", "--all"),
-                .value("-u", "--user")],
+            specs: [
+                .value("-t", "--timeout"), .bool("-F", "--force"), .value("-s", "--signal"), .bool("-a", "--all"),
+                .value("-u", "--user"),
+            ],
             command: "instance stop", stopAtPositional: false)
         let pattern: String
         if flags.has("--all") {

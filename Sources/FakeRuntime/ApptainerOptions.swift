@@ -21,8 +21,10 @@ struct ApptainerOptions {
 
     /// The flags without a host-process meaning, kept so `inspect` and tests can see they were passed.
     var recordedFlags: [String] {
-        let booleans = ["--nv", "--nvccli", "--rocm", "--writable-tmpfs", "--writable", "--contain", "--containall",
-            "--no-home", "--fakeroot", "--userns", "--net", "--no-eval", "--cleanenv", "--compat", "--oci", "--no-init"]
+        let booleans = [
+            "--nv", "--nvccli", "--rocm", "--writable-tmpfs", "--writable", "--contain", "--containall",
+            "--no-home", "--fakeroot", "--userns", "--net", "--no-eval", "--cleanenv", "--compat", "--oci", "--no-init",
+        ]
         var result = booleans.filter { flags.has($0) }
         for name in ["--hostname", "--home", "--network", "--security", "--overlay", "--dns"] {
             for value in flags.all(name) { result.append("\(name)=\(value)") }
@@ -66,7 +68,8 @@ struct ApptainerOptions {
     /// `--bind` values (comma-separated lists of `src[:dst[:ro|rw]]`) plus `<PREFIX>_BIND` from the caller.
     func binds() throws(FakeError) -> [BindMount] {
         var specs = flags.all("--bind")
-        if let fromEnvironment = invocation.environment["\(prefix)_BIND"] ?? invocation.environment["SINGULARITY_BIND"] {
+        if let fromEnvironment = invocation.environment["\(prefix)_BIND"] ?? invocation.environment["SINGULARITY_BIND"]
+        {
             specs.append(fromEnvironment)
         }
         var result: [BindMount] = []
@@ -80,7 +83,8 @@ struct ApptainerOptions {
                         "mount hook function failure: mount \(source)->\(destination) error: while mounting \(source): "
                             + "mount source \(source) doesn't exist")
                 }
-                result.append(BindMount(source: source, destination: destination, readOnly: parts.count > 2 && parts[2] == "ro"))
+                result.append(
+                    BindMount(source: source, destination: destination, readOnly: parts.count > 2 && parts[2] == "ro"))
             }
         }
         return result

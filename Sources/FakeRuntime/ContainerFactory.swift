@@ -40,7 +40,8 @@ struct ContainerFactory {
             }
         }
         let map = Dictionary(spec.environment, uniquingKeysWith: { _, last in last })
-        let faults = try Faults(labels: spec.imageRecord.labels.merging(spec.labels) { _, new in new }, environment: map)
+        let faults = try Faults(
+            labels: spec.imageRecord.labels.merging(spec.labels) { _, new in new }, environment: map)
         if let message = faults.startFailure { throw .startFailed(message) }
         guard let program = spec.argv.first else { throw .startFailed("no command specified") }
         let directory = store.directory(spec.name)
@@ -49,7 +50,9 @@ struct ContainerFactory {
         try? FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         var binds = spec.binds
         if !spec.extraHosts.isEmpty && !binds.contains(where: { $0.destination == "/etc/hosts" }) {
-            binds.append(BindMount(source: directory.appendingPathComponent("hosts").path, destination: "/etc/hosts", readOnly: false))
+            binds.append(
+                BindMount(
+                    source: directory.appendingPathComponent("hosts").path, destination: "/etc/hosts", readOnly: false))
         }
         let record = ContainerRecord(
             id: StateStore.randomHex(64), name: spec.name, face: invocation.face, kind: spec.kind, image: spec.image,
@@ -62,8 +65,10 @@ struct ContainerFactory {
             gpus: spec.gpus, recordedFlags: spec.recordedFlags, faults: faults, status: .created, pid: 0, monitorPid: 0,
             monitorStartTime: nil, programStartTime: nil, exitCode: 0, error: "", created: StateStore.timestamp(),
             startedAt: "0001-01-01T00:00:00Z", finishedAt: "0001-01-01T00:00:00Z",
-            stdoutLog: logDirectory.appendingPathComponent(spec.kind == "instance" ? "\(spec.name).out" : "stdout.log").path,
-            stderrLog: logDirectory.appendingPathComponent(spec.kind == "instance" ? "\(spec.name).err" : "stderr.log").path,
+            stdoutLog: logDirectory.appendingPathComponent(spec.kind == "instance" ? "\(spec.name).out" : "stdout.log")
+                .path,
+            stderrLog: logDirectory.appendingPathComponent(spec.kind == "instance" ? "\(spec.name).err" : "stderr.log")
+                .path,
             autoRemove: spec.autoRemove)
         try store.reserve(record)
         if !spec.extraHosts.isEmpty {

@@ -40,7 +40,8 @@ struct ContainerLauncher {
         Descriptors.close(report.write)
         let answer = (try? Descriptors.readAll(report.read, timeout: .seconds(60))) ?? nil
         let text = answer.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let words = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 3).map(String.init)
+        let words = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 3).map(
+            String.init)
         if words.first == "ok", let record = store.load(name) { return record }
         if words.first == "error", words.count >= 3 {
             let message = words.count > 3 ? words[3] : ""

@@ -7,10 +7,13 @@ struct ContainerStopper {
     let store: ContainerStore
 
     @discardableResult
-    func stop(_ record: ContainerRecord, timeout: Double, signal: Int32 = SIGTERM) throws(FakeError) -> ContainerRecord {
+    func stop(_ record: ContainerRecord, timeout: Double, signal: Int32 = SIGTERM) throws(FakeError) -> ContainerRecord
+    {
         guard record.status == .running else { return record }
         _ = try? ProcessImage.send(signal, to: record.pid)
-        if signal != SIGKILL && waitForEnd(record, timeout: timeout) { return finish(record, assumedCode: 128 + signal) }
+        if signal != SIGKILL && waitForEnd(record, timeout: timeout) {
+            return finish(record, assumedCode: 128 + signal)
+        }
         _ = try? ProcessImage.send(SIGKILL, to: -record.pid)
         _ = try? ProcessImage.send(SIGKILL, to: record.pid)
         _ = waitForEnd(record, timeout: 10)

@@ -19,7 +19,8 @@ enum ContainerView {
             "Args": record.arguments,
             "State": [
                 "Status": record.status.rawValue, "Running": running, "Paused": false, "Restarting": false,
-                "OOMKilled": false, "Dead": false, "Pid": running ? Int(record.pid) : 0, "ExitCode": Int(record.exitCode),
+                "OOMKilled": false, "Dead": false, "Pid": running ? Int(record.pid) : 0,
+                "ExitCode": Int(record.exitCode),
                 "Error": record.error, "StartedAt": record.startedAt, "FinishedAt": record.finishedAt,
             ] as [String: Any],
             "Image": "sha256:\(record.imageID)",
@@ -27,17 +28,21 @@ enum ContainerView {
             "LogPath": record.stdoutLog,
             "HostConfig": [
                 "Binds": record.binds.map { "\($0.source):\($0.destination)\($0.readOnly ? ":ro" : "")" },
-                "PortBindings": portBindings, "NetworkMode": record.network ?? "default", "ExtraHosts": record.extraHosts,
+                "PortBindings": portBindings, "NetworkMode": record.network ?? "default",
+                "ExtraHosts": record.extraHosts,
                 "AutoRemove": record.autoRemove,
             ] as [String: Any],
             "Config": [
-                "Hostname": record.hostname ?? String(record.id.prefix(12)), "User": record.user, "Env": record.environment,
-                "Cmd": record.arguments.isEmpty ? [record.path] : [record.path] + record.arguments, "Image": record.image,
+                "Hostname": record.hostname ?? String(record.id.prefix(12)), "User": record.user,
+                "Env": record.environment,
+                "Cmd": record.arguments.isEmpty ? [record.path] : [record.path] + record.arguments,
+                "Image": record.image,
                 "WorkingDir": record.workingDirectory, "Labels": record.labels,
             ] as [String: Any],
             "Mounts": record.binds.map { bind -> [String: Any] in
                 [
-                    "Type": "bind", "Source": bind.source, "Destination": bind.destination, "Mode": bind.readOnly ? "ro" : "",
+                    "Type": "bind", "Source": bind.source, "Destination": bind.destination,
+                    "Mode": bind.readOnly ? "ro" : "",
                     "RW": !bind.readOnly, "Propagation": "rprivate", "Applied": bind.applied ?? false,
                     "Note": bind.note ?? "",
                 ]

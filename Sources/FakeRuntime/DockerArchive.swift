@@ -14,7 +14,10 @@ struct DockerArchive {
         for record in records {
             let layerDirectory = staging.appendingPathComponent(record.id)
             try create(layerDirectory)
-            try tar(["-C", images.rootfs(record.id).path, "-cf", layerDirectory.appendingPathComponent("layer.tar").path, "."])
+            try tar([
+                "-C", images.rootfs(record.id).path, "-cf", layerDirectory.appendingPathComponent("layer.tar").path,
+                ".",
+            ])
             let config: [String: Any] = [
                 "architecture": "amd64", "os": "linux", "created": record.created, "config": record.dockerConfig(),
                 "rootfs": ["type": "layers", "diff_ids": ["sha256:\(record.id)"]],
@@ -102,12 +105,15 @@ struct DockerArchive {
         let result: RunResult
         do {
             result = try ProcessRunner().runBlocking(
-                Command("tar", arguments, environment: ["PATH": "/usr/bin:/bin"]), options: RunOptions(timeout: .seconds(120)))
+                Command("tar", arguments, environment: ["PATH": "/usr/bin:/bin"]),
+                options: RunOptions(timeout: .seconds(120)))
         } catch {
             throw .other("tar: \(error)")
         }
         guard result.status.isSuccess else {
-            throw .other("tar \(arguments.joined(separator: " ")): \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw .other(
+                "tar \(arguments.joined(separator: " ")): \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))"
+            )
         }
     }
 }

@@ -14,8 +14,10 @@ struct DockerCLI {
                 Output.line(versionLine)
                 return 0
             }
-            let withValue = ["--log-level", "-l", "--context", "-c", "-H", "--host", "--config", "--root", "--runroot",
-                "--cgroup-manager", "--storage-driver", "--events-backend"]
+            let withValue = [
+                "--log-level", "-l", "--context", "-c", "-H", "--host", "--config", "--root", "--runroot",
+                "--cgroup-manager", "--storage-driver", "--events-backend",
+            ]
             arguments.removeFirst()
             if withValue.contains(first), !arguments.isEmpty { arguments.removeFirst() }
         }
@@ -60,7 +62,8 @@ struct DockerCLI {
     }
 
     private func version(_ arguments: [String]) throws(FakeError) -> Int32 {
-        let flags = try FlagParser.parse(arguments, specs: [.value("-f", "--format")], command: "version", stopAtPositional: false)
+        let flags = try FlagParser.parse(
+            arguments, specs: [.value("-f", "--format")], command: "version", stopAtPositional: false)
         let info: [String: Any] = [
             "Client": ["Version": versionNumber, "ApiVersion": "1.43", "Os": "linux", "Arch": "amd64"],
             "Server": ["Version": versionNumber, "ApiVersion": "1.43", "Os": "linux", "Arch": "amd64"],
@@ -70,8 +73,12 @@ struct DockerCLI {
             return 0
         }
         let name = face == .docker ? "Docker Engine - Community (FakeRuntime)" : "podman (FakeRuntime)"
-        Output.line("Client: \(name)\n Version:           \(versionNumber)\n API version:       1.43\n OS/Arch:           linux/amd64\n")
-        Output.line("Server: \(name)\n Engine:\n  Version:          \(versionNumber)\n  API version:      1.43\n  OS/Arch:          linux/amd64")
+        Output.line(
+            "Client: \(name)\n Version:           \(versionNumber)\n API version:       1.43\n OS/Arch:           linux/amd64\n"
+        )
+        Output.line(
+            "Server: \(name)\n Engine:\n  Version:          \(versionNumber)\n  API version:      1.43\n  OS/Arch:          linux/amd64"
+        )
         return 0
     }
 }

@@ -11,13 +11,17 @@ struct DockerContainerCommands {
     func ps(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
             arguments,
-            specs: [.bool("-a", "--all"), .bool("-q", "--quiet"), .bool("--no-trunc"), .value("--format"),
-                .value("-f", "--filter"), .bool("-s", "--size"), .value("-n", "--last"), .bool("-l", "--latest")],
+            specs: [
+                .bool("-a", "--all"), .bool("-q", "--quiet"), .bool("--no-trunc"), .value("--format"),
+                .value("-f", "--filter"), .bool("-s", "--size"), .value("-n", "--last"), .bool("-l", "--latest"),
+            ],
             command: "ps", stopAtPositional: false)
         var records = store.all().filter { flags.has("--all") || $0.status == .running }
         for filter in flags.all("--filter") {
             let parts = filter.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw .invalidArgument("bad format of filter (expected name=value)", command: "ps") }
+            guard parts.count == 2 else {
+                throw .invalidArgument("bad format of filter (expected name=value)", command: "ps")
+            }
             records = records.filter { try! Self.matches($0, key: parts[0], value: parts[1]) }
         }
         let rows = records.map { ContainerView.psRow($0, noTrunc: flags.has("--no-trunc")) }
@@ -61,7 +65,9 @@ struct DockerContainerCommands {
         let flags = try FlagParser.parse(
             arguments, specs: [.value("-f", "--format"), .value("--type"), .bool("-s", "--size")], command: command,
             stopAtPositional: false)
-        guard !flags.positionals.isEmpty else { throw .wrongArgumentCount(command: command, expected: "at least 1 argument") }
+        guard !flags.positionals.isEmpty else {
+            throw .wrongArgumentCount(command: command, expected: "at least 1 argument")
+        }
         var objects: [Any] = []
         var missing: [String] = []
         for name in flags.positionals {
@@ -88,8 +94,9 @@ struct DockerContainerCommands {
 
     static func prettyJSON(_ value: Any) -> String {
         if let list = value as? [Any], list.isEmpty { return "[]" }
-        guard let data = try? JSONSerialization.data(
-            withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         else { return "[]" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -97,8 +104,10 @@ struct DockerContainerCommands {
     func exec(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
             arguments,
-            specs: [.value("-e", "--env"), .value("--env-file"), .value("-w", "--workdir"), .value("-u", "--user"),
-                .bool("-i", "--interactive"), .bool("-t", "--tty"), .bool("-d", "--detach"), .bool("--privileged")],
+            specs: [
+                .value("-e", "--env"), .value("--env-file"), .value("-w", "--workdir"), .value("-u", "--user"),
+                .bool("-i", "--interactive"), .bool("-t", "--tty"), .bool("-d", "--detach"), .bool("--privileged"),
+            ],
             command: "exec", stopAtPositional: true)
         guard flags.positionals.count >= 2 else {
             throw .wrongArgumentCount(command: "exec", expected: "at least 2 arguments")
@@ -109,7 +118,9 @@ struct DockerContainerCommands {
         }
         var environment = record.environmentMap
         for file in flags.all("--env-file") {
-            for (key, value) in try EnvironmentParsing.dockerFile(invocation.absolute(file), host: invocation.environment) {
+            for (key, value) in try EnvironmentParsing.dockerFile(
+                invocation.absolute(file), host: invocation.environment)
+            {
                 environment[key] = value
             }
         }
@@ -120,9 +131,10 @@ struct DockerContainerCommands {
         }
         let faults = (try? Faults(labels: record.labels, environment: environment)) ?? record.faults
         if faults.execHang || record.faults.execHang { ContainerEntry.hang() }
-        let workdir = flags.last("--workdir").map {
-            ProgramResolver.hostDirectory(for: $0, imageRoot: record.imageRoot)
-        } ?? record.hostWorkingDirectory
+        let workdir =
+            flags.last("--workdir").map {
+                ProgramResolver.hostDirectory(for: $0, imageRoot: record.imageRoot)
+            } ?? record.hostWorkingDirectory
         let argv = Array(flags.positionals.dropFirst())
         if flags.has("--detach") {
             let command = Command(
@@ -137,11 +149,13 @@ struct DockerContainerCommands {
     }
 
     private func execError(_ failure: ContainerEntry.Failure) -> FakeError {
-        let prefix = face == .docker
+        let prefix =
+            face == .docker
             ? "OCI runtime exec failed: exec failed: unable to start container process: exec: " : "Error: crun: "
         switch failure {
         case .notFound(let program):
-            let text = face == .docker
+            let text =
+                face == .docker
                 ? "\(prefix)\"\(program)\": executable file not found in $PATH: unknown"
                 : "\(prefix)executable file `\(program)` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found"
             return .exact(text: text, code: 127)
@@ -155,10 +169,14 @@ struct DockerContainerCommands {
     func logs(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
             arguments,
-            specs: [.bool("-f", "--follow"), .value("-n", "--tail"), .bool("-t", "--timestamps"), .value("--since"),
-                .value("--until"), .bool("--details")],
+            specs: [
+                .bool("-f", "--follow"), .value("-n", "--tail"), .bool("-t", "--timestamps"), .value("--since"),
+                .value("--until"), .bool("--details"),
+            ],
             command: "logs", stopAtPositional: false)
-        guard flags.positionals.count == 1 else { throw .wrongArgumentCount(command: "logs", expected: "exactly 1 argument") }
+        guard flags.positionals.count == 1 else {
+            throw .wrongArgumentCount(command: "logs", expected: "exactly 1 argument")
+        }
         guard let record = store.find(flags.positionals[0]) else { throw .noSuchContainer(flags.positionals[0]) }
         let tail = flags.last("--tail").flatMap { $0 == "all" ? nil : Int($0) }
         LogPrinter(stdoutPath: record.stdoutLog, stderrPath: record.stderrLog).print(tail: tail)
@@ -174,12 +192,13 @@ struct DockerContainerCommands {
         let flags = try FlagParser.parse(
             arguments, specs: [.value("-t", "--time", "--timeout"), .value("-s", "--signal"), .bool("-a", "--all")],
             command: "stop", stopAtPositional: false)
-        let timeout = try flags.last("--timeout").map { text throws(FakeError) -> Double in
-            guard let value = Double(text) else {
-                throw .invalidArgument("invalid argument \"\(text)\" for \"-t, --time\" flag", command: "stop")
-            }
-            return value
-        } ?? 10
+        let timeout =
+            try flags.last("--timeout").map { text throws(FakeError) -> Double in
+                guard let value = Double(text) else {
+                    throw .invalidArgument("invalid argument \"\(text)\" for \"-t, --time\" flag", command: "stop")
+                }
+                return value
+            } ?? 10
         let signal = try flags.last("--signal").map { text throws(FakeError) in try Signals.parse(text) } ?? SIGTERM
         let names = flags.has("--all") ? store.all().filter { $0.status == .running }.map(\.name) : flags.positionals
         guard !names.isEmpty else { throw .wrongArgumentCount(command: "stop", expected: "at least 1 argument") }
@@ -190,9 +209,12 @@ struct DockerContainerCommands {
     }
 
     func kill(_ arguments: [String]) throws(FakeError) -> Int32 {
-        let flags = try FlagParser.parse(arguments, specs: [.value("-s", "--signal")], command: "kill", stopAtPositional: false)
+        let flags = try FlagParser.parse(
+            arguments, specs: [.value("-s", "--signal")], command: "kill", stopAtPositional: false)
         let signal = try flags.last("--signal").map { text throws(FakeError) in try Signals.parse(text) } ?? SIGKILL
-        guard !flags.positionals.isEmpty else { throw .wrongArgumentCount(command: "kill", expected: "at least 1 argument") }
+        guard !flags.positionals.isEmpty else {
+            throw .wrongArgumentCount(command: "kill", expected: "at least 1 argument")
+        }
         return try forEach(flags.positionals) { name, record throws(FakeError) in
             guard record.status == .running else { throw .notRunning(name: name, id: record.id, action: "kill") }
             ContainerStopper(store: store).signal(record, signal)
@@ -204,7 +226,9 @@ struct DockerContainerCommands {
         let flags = try FlagParser.parse(
             arguments, specs: [.bool("-f", "--force"), .bool("-v", "--volumes"), .bool("-l", "--link")], command: "rm",
             stopAtPositional: false)
-        guard !flags.positionals.isEmpty else { throw .wrongArgumentCount(command: "rm", expected: "at least 1 argument") }
+        guard !flags.positionals.isEmpty else {
+            throw .wrongArgumentCount(command: "rm", expected: "at least 1 argument")
+        }
         let force = flags.has("--force")
         var failures: [FakeError] = []
         for name in flags.positionals {
@@ -234,7 +258,9 @@ struct DockerContainerCommands {
         let flags = try FlagParser.parse(
             arguments, specs: [.bool("-a", "--attach"), .bool("-i", "--interactive")], command: "start",
             stopAtPositional: false)
-        guard !flags.positionals.isEmpty else { throw .wrongArgumentCount(command: "start", expected: "at least 1 argument") }
+        guard !flags.positionals.isEmpty else {
+            throw .wrongArgumentCount(command: "start", expected: "at least 1 argument")
+        }
         return try forEach(flags.positionals) { name, record throws(FakeError) in
             if record.status != .running {
                 try store.update(record.name) { current in
@@ -252,7 +278,9 @@ struct DockerContainerCommands {
 
     func wait(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(arguments, specs: [], command: "wait", stopAtPositional: false)
-        guard !flags.positionals.isEmpty else { throw .wrongArgumentCount(command: "wait", expected: "at least 1 argument") }
+        guard !flags.positionals.isEmpty else {
+            throw .wrongArgumentCount(command: "wait", expected: "at least 1 argument")
+        }
         return try forEach(flags.positionals) { name, record throws(FakeError) in
             var current = record
             while current.status == .running {

@@ -8,11 +8,15 @@ struct DockerImageCommands {
     func build(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
             arguments,
-            specs: [.value("-t", "--tag"), .value("-f", "--file"), .value("--build-arg"), .value("--target"),
+            specs: [
+                .value("-t", "--tag"), .value("-f", "--file"), .value("--build-arg"), .value("--target"),
                 .bool("-q", "--quiet"), .bool("--no-cache"), .bool("--pull"), .bool("--rm"), .value("--network"),
-                .value("--platform"), .value("--label"), .value("--progress"), .bool("--load")],
+                .value("--platform"), .value("--label"), .value("--progress"), .bool("--load"),
+            ],
             command: "build", stopAtPositional: false)
-        guard flags.positionals.count == 1 else { throw .wrongArgumentCount(command: "build", expected: "exactly 1 argument") }
+        guard flags.positionals.count == 1 else {
+            throw .wrongArgumentCount(command: "build", expected: "exactly 1 argument")
+        }
         var buildArgs: [String: String] = [:]
         for entry in flags.all("--build-arg") {
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
@@ -28,15 +32,20 @@ struct DockerImageCommands {
 
     func images(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
-            arguments, specs: [.bool("-a", "--all"), .bool("-q", "--quiet"), .value("--format"), .bool("--no-trunc"),
-                .value("-f", "--filter")],
+            arguments,
+            specs: [
+                .bool("-a", "--all"), .bool("-q", "--quiet"), .value("--format"), .bool("--no-trunc"),
+                .value("-f", "--filter"),
+            ],
             command: "images", stopAtPositional: false)
         var rows: [[String: Any]] = []
         for image in images.all() {
             let tags = image.repoTags.isEmpty ? ["<none>:<none>"] : image.repoTags
             for tag in tags {
                 let ref = ImageReference(tag)
-                if let wanted = flags.positionals.first, ImageReference(wanted).repository != ref.repository { continue }
+                if let wanted = flags.positionals.first, ImageReference(wanted).repository != ref.repository {
+                    continue
+                }
                 rows.append([
                     "ID": flags.has("--no-trunc") ? "sha256:\(image.id)" : image.shortID,
                     "Repository": tag == "<none>:<none>" ? "<none>" : ref.repository,
@@ -48,7 +57,9 @@ struct DockerImageCommands {
         if flags.has("--quiet") {
             for row in rows { Output.line(row["ID"] as! String) }
         } else if let format = flags.last("--format") {
-            for row in rows { Output.line(format == "json" ? GoTemplate.json(row) : try GoTemplate.render(format, row)) }
+            for row in rows {
+                Output.line(format == "json" ? GoTemplate.json(row) : try GoTemplate.render(format, row))
+            }
         } else {
             let columns = ["Repository", "Tag", "ID", "CreatedSince", "Size"]
             Output.out(
@@ -70,7 +81,8 @@ struct DockerImageCommands {
     }
 
     func inspect(_ arguments: [String]) throws(FakeError) -> Int32 {
-        let flags = try FlagParser.parse(arguments, specs: [.value("-f", "--format")], command: "image inspect", stopAtPositional: false)
+        let flags = try FlagParser.parse(
+            arguments, specs: [.value("-f", "--format")], command: "image inspect", stopAtPositional: false)
         guard !flags.positionals.isEmpty else {
             throw .wrongArgumentCount(command: "image inspect", expected: "at least 1 argument")
         }
@@ -93,16 +105,20 @@ struct DockerImageCommands {
 
     func pull(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(
-            arguments, specs: [.bool("-q", "--quiet"), .value("--platform"), .bool("-a", "--all-tags")], command: "pull",
+            arguments, specs: [.bool("-q", "--quiet"), .value("--platform"), .bool("-a", "--all-tags")],
+            command: "pull",
             stopAtPositional: false)
-        guard flags.positionals.count == 1 else { throw .wrongArgumentCount(command: "pull", expected: "exactly 1 argument") }
+        guard flags.positionals.count == 1 else {
+            throw .wrongArgumentCount(command: "pull", expected: "exactly 1 argument")
+        }
         let reference = flags.positionals[0]
         let image = try images.pull(reference, environment: invocation.environment)
         let normalized = ImageReference(reference).normalized
         if flags.has("--quiet") {
             Output.line("docker.io/library/\(normalized)")
         } else {
-            Output.line("\(ImageReference(reference).tag): Pulling from library/\(ImageReference(reference).repository)")
+            Output.line(
+                "\(ImageReference(reference).tag): Pulling from library/\(ImageReference(reference).repository)")
             Output.line("Digest: sha256:\(image.id)")
             Output.line("Status: Downloaded newer image for \(normalized)")
             Output.line("docker.io/library/\(normalized)")
@@ -111,7 +127,9 @@ struct DockerImageCommands {
     }
 
     func load(_ arguments: [String]) throws(FakeError) -> Int32 {
-        let flags = try FlagParser.parse(arguments, specs: [.value("-i", "--input"), .bool("-q", "--quiet")], command: "load", stopAtPositional: false)
+        let flags = try FlagParser.parse(
+            arguments, specs: [.value("-i", "--input"), .bool("-q", "--quiet")], command: "load",
+            stopAtPositional: false)
         guard let path = flags.last("--input") else {
             throw .other("requested load from stdin, but stdin is empty")
         }
@@ -124,8 +142,11 @@ struct DockerImageCommands {
     }
 
     func save(_ arguments: [String]) throws(FakeError) -> Int32 {
-        let flags = try FlagParser.parse(arguments, specs: [.value("-o", "--output")], command: "save", stopAtPositional: false)
-        guard !flags.positionals.isEmpty else { throw .wrongArgumentCount(command: "save", expected: "at least 1 argument") }
+        let flags = try FlagParser.parse(
+            arguments, specs: [.value("-o", "--output")], command: "save", stopAtPositional: false)
+        guard !flags.positionals.isEmpty else {
+            throw .wrongArgumentCount(command: "save", expected: "at least 1 argument")
+        }
         guard let output = flags.last("--output") else {
             throw .other("cowardly refusing to save to a terminal. Use the -o flag or redirect")
         }
@@ -144,7 +165,9 @@ struct DockerImageCommands {
 
     func tag(_ arguments: [String]) throws(FakeError) -> Int32 {
         let flags = try FlagParser.parse(arguments, specs: [], command: "tag", stopAtPositional: false)
-        guard flags.positionals.count == 2 else { throw .wrongArgumentCount(command: "tag", expected: "exactly 2 arguments") }
+        guard flags.positionals.count == 2 else {
+            throw .wrongArgumentCount(command: "tag", expected: "exactly 2 arguments")
+        }
         guard let image = images.find(flags.positionals[0]) else {
             throw .exact(text: "Error response from daemon: No such image: \(flags.positionals[0])", code: 1)
         }
@@ -153,8 +176,11 @@ struct DockerImageCommands {
     }
 
     func rmi(_ arguments: [String]) throws(FakeError) -> Int32 {
-        let flags = try FlagParser.parse(arguments, specs: [.bool("-f", "--force")], command: "rmi", stopAtPositional: false)
-        guard !flags.positionals.isEmpty else { throw .wrongArgumentCount(command: "rmi", expected: "at least 1 argument") }
+        let flags = try FlagParser.parse(
+            arguments, specs: [.bool("-f", "--force")], command: "rmi", stopAtPositional: false)
+        guard !flags.positionals.isEmpty else {
+            throw .wrongArgumentCount(command: "rmi", expected: "at least 1 argument")
+        }
         for name in flags.positionals {
             guard let image = images.find(name) else { throw .noSuchImage(name) }
             try invocation.state.locked { () throws(FakeError) in

@@ -62,7 +62,9 @@ struct DockerRun {
             environment += try EnvironmentParsing.dockerFile(invocation.absolute(file), host: invocation.environment)
         }
         for entry in flags.all("--env") {
-            if let pair = try EnvironmentParsing.dockerEntry(entry, host: invocation.environment) { environment.append(pair) }
+            if let pair = try EnvironmentParsing.dockerEntry(entry, host: invocation.environment) {
+                environment.append(pair)
+            }
         }
         if !environment.contains(where: { $0.0 == "HOME" }) { environment.append(("HOME", "/root")) }
 

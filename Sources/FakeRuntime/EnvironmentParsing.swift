@@ -5,7 +5,9 @@ enum EnvironmentParsing {
     /// `docker -e` / `--env-file` entry: `K=V` literally, or `K` alone taking the caller's value (skipped if unset).
     static func dockerEntry(_ entry: String, host: [String: String]) throws(FakeError) -> (String, String)? {
         let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        guard !parts[0].isEmpty else { throw .invalidArgument("invalid environment variable: \(entry)", command: "run") }
+        guard !parts[0].isEmpty else {
+            throw .invalidArgument("invalid environment variable: \(entry)", command: "run")
+        }
         if parts.count == 2 { return (parts[0], parts[1]) }
         guard !parts[0].contains(where: \.isWhitespace) else {
             throw .invalidArgument("variable '\(parts[0])' contains whitespaces", command: "run")
@@ -36,7 +38,9 @@ enum EnvironmentParsing {
         let fields: [String]
         switch value.filter({ $0 == "=" }).count {
         case 0:
-            throw .invalidArgument("invalid argument \"\(value)\" for \"--env\" flag: \(value) must be formatted as key=value", command: "run")
+            throw .invalidArgument(
+                "invalid argument \"\(value)\" for \"--env\" flag: \(value) must be formatted as key=value",
+                command: "run")
         case 1:
             fields = [value.trimmingCharacters(in: CharacterSet(charactersIn: "\""))]
         default:
@@ -67,7 +71,9 @@ enum EnvironmentParsing {
                 column += 1
                 while true {
                     guard let c = characters.popFirst() else {
-                        throw .invalidArgument("parse error on line 1, column \(column): extraneous or missing \" in quoted-field", command: "run")
+                        throw .invalidArgument(
+                            "parse error on line 1, column \(column): extraneous or missing \" in quoted-field",
+                            command: "run")
                     }
                     column += 1
                     if c == "\"" {
@@ -82,14 +88,17 @@ enum EnvironmentParsing {
                     }
                 }
                 if let next = characters.first, next != "," {
-                    throw .invalidArgument("parse error on line 1, column \(column + 1): extraneous or missing \" in quoted-field", command: "run")
+                    throw .invalidArgument(
+                        "parse error on line 1, column \(column + 1): extraneous or missing \" in quoted-field",
+                        command: "run")
                 }
             } else {
                 while let c = characters.first, c != "," {
                     characters.removeFirst()
                     column += 1
                     if c == "\"" {
-                        throw .invalidArgument("parse error on line 1, column \(column): bare \" in non-quoted-field", command: "run")
+                        throw .invalidArgument(
+                            "parse error on line 1, column \(column): bare \" in non-quoted-field", command: "run")
                     }
                     current.append(c)
                 }

@@ -137,8 +137,10 @@ enum FakeError: Error, Equatable {
                     + "the resource is denied", 125
             )
         case .commandNotFound(let command):
-            return ("Error: \(command): executable file not found in $PATH: No such file or directory: OCI runtime "
-                + "attempted to invoke a command that was not found", 127)
+            return (
+                "Error: \(command): executable file not found in $PATH: No such file or directory: OCI runtime "
+                    + "attempted to invoke a command that was not found", 127
+            )
         case .commandNotExecutable(let command):
             return ("Error: \(command): permission denied: OCI permission denied", 126)
         default:

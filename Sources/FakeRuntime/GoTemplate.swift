@@ -91,7 +91,8 @@ enum GoTemplate {
     static func json(_ value: Any?) -> String {
         guard let value, !(value is NSNull) else { return "null" }
         if JSONSerialization.isValidJSONObject(value),
-            let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try? JSONSerialization.data(
+                withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
         {
             return String(decoding: data, as: UTF8.self)
         }

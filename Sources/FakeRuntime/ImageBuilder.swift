@@ -30,9 +30,10 @@ struct ImageBuilder {
         else {
             throw .buildFailed("unable to prepare context: path \"\(request.context)\" not found")
         }
-        let dockerfilePath = request.dockerfile.map {
-            $0.hasPrefix("/") ? $0 : contextURL.appendingPathComponent($0).path
-        } ?? contextURL.appendingPathComponent("Dockerfile").path
+        let dockerfilePath =
+            request.dockerfile.map {
+                $0.hasPrefix("/") ? $0 : contextURL.appendingPathComponent($0).path
+            } ?? contextURL.appendingPathComponent("Dockerfile").path
         guard let text = try? String(contentsOfFile: dockerfilePath, encoding: .utf8) else {
             throw .buildFailed(
                 "failed to read dockerfile: open \(dockerfilePath): no such file or directory")
@@ -50,29 +51,40 @@ struct ImageBuilder {
         var stageArgs: [String: String] = [:]
         let total = instructions.count
         for (index, instruction) in instructions.enumerated() {
-            if !request.quiet { Output.line("Step \(index + 1)/\(total) : \(instruction.keyword) \(instruction.arguments)") }
+            if !request.quiet {
+                Output.line("Step \(index + 1)/\(total) : \(instruction.keyword) \(instruction.arguments)")
+            }
             if instruction.keyword == "ARG" {
                 for (name, fallback) in DockerfileParser.pairs(instruction.arguments) {
                     let value = request.buildArgs[name] ?? (instruction.arguments.contains("=") ? fallback : nil)
-                    if stages.isEmpty { globalArgs[name] = value ?? "" } else { stageArgs[name] = value ?? globalArgs[name] ?? "" }
+                    if stages.isEmpty {
+                        globalArgs[name] = value ?? ""
+                    } else {
+                        stageArgs[name] = value ?? globalArgs[name] ?? ""
+                    }
                 }
                 continue
             }
             if instruction.keyword == "FROM" {
                 let words = DockerfileParser.shellWords(DockerfileParser.substitute(instruction.arguments, globalArgs))
                     .filter { !$0.hasPrefix("--platform") }
-                guard let base = words.first else { throw .buildFailed("FROM requires an image (line \(instruction.line))") }
+                guard let base = words.first else {
+                    throw .buildFailed("FROM requires an image (line \(instruction.line))")
+                }
                 let name = words.count >= 3 && words[1].uppercased() == "AS" ? words[2] : nil
-                stages.append(try startStage(base: base, name: name, stages: stages, workspace: workspace, index: stages.count))
+                stages.append(
+                    try startStage(base: base, name: name, stages: stages, workspace: workspace, index: stages.count))
                 stageArgs = [:]
                 continue
             }
             guard !stages.isEmpty else {
-                throw .buildFailed("dockerfile parse error on line \(instruction.line): no build stage in current context")
+                throw .buildFailed(
+                    "dockerfile parse error on line \(instruction.line): no build stage in current context")
             }
             var variables = stages[stages.count - 1].record.environmentMap
             variables.merge(stageArgs) { current, _ in current }
-            try apply(instruction, to: &stages[stages.count - 1], variables: variables, stages: stages, context: contextURL)
+            try apply(
+                instruction, to: &stages[stages.count - 1], variables: variables, stages: stages, context: contextURL)
         }
         guard var stage = request.target.map({ target in stages.first { $0.name == target } }) ?? stages.last else {
             if let target = request.target { throw .buildFailed("target stage \"\(target)\" could not be found") }
@@ -173,9 +185,11 @@ struct ImageBuilder {
             words.removeFirst()
             if flag.hasPrefix("--from=") {
                 let from = String(flag.dropFirst("--from=".count))
-                if let earlier = stages.first(where: { $0.name == from }) ?? Int(from).flatMap({
-                    $0 < stages.count ? stages[$0] : nil
-                }) {
+                if let earlier = stages.first(where: { $0.name == from })
+                    ?? Int(from).flatMap({
+                        $0 < stages.count ? stages[$0] : nil
+                    })
+                {
                     sourceRoot = earlier.rootfs
                 } else if let image = images.find(from) {
                     sourceRoot = images.rootfs(image.id)
@@ -192,7 +206,8 @@ struct ImageBuilder {
         guard words.count >= 2 else { throw .buildFailed("COPY requires at least two arguments") }
         let destinationText = words.removeLast()
         let workdir = stage.record.workingDirectory.isEmpty ? "/" : stage.record.workingDirectory
-        let destinationPath = destinationText.hasPrefix("/")
+        let destinationPath =
+            destinationText.hasPrefix("/")
             ? destinationText : (workdir as NSString).appendingPathComponent(destinationText)
         let destination = stage.rootfs.appendingPathComponent(destinationPath)
         let intoDirectory = destinationText.hasSuffix("/") || words.count > 1

@@ -9,8 +9,10 @@ struct ImageStore {
 
     func all() -> [ImageRecord] {
         let ids = (try? FileManager.default.contentsOfDirectory(atPath: state.imagesDirectory.path)) ?? []
-        return ids.compactMap { StateStore.read(ImageRecord.self, from: directory($0).appendingPathComponent("image.json")) }
-            .sorted { $0.created > $1.created }
+        return ids.compactMap {
+            StateStore.read(ImageRecord.self, from: directory($0).appendingPathComponent("image.json"))
+        }
+        .sorted { $0.created > $1.created }
     }
 
     /// Finds an image by `name[:tag]`, by full or short id, with or without `sha256:`.
@@ -26,7 +28,6 @@ struct ImageStore {
 
     /// Stores a new image whose files are in `rootfs` (moved in), and gives it `tags` (taken from other images).
     func add(_ record: ImageRecord, rootfs source: URL?, tags: [String]) throws(FakeError) -> ImageRecord {
-        var record = record
         let target = directory(record.id)
         do {
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
@@ -46,7 +47,8 @@ struct ImageStore {
     func tag(_ id: String, _ tags: [String]) throws(FakeError) -> ImageRecord {
         try state.locked { () throws(FakeError) -> ImageRecord in
             let target = directory(id)
-            guard var record = StateStore.read(ImageRecord.self, from: target.appendingPathComponent("image.json")) else {
+            guard var record = StateStore.read(ImageRecord.self, from: target.appendingPathComponent("image.json"))
+            else {
                 throw .noSuchImage(id)
             }
             let normalized = tags.map { ImageReference($0).normalized }
@@ -75,7 +77,8 @@ struct ImageStore {
         let context = base.appendingPathComponent(ref.tag)
         if FileManager.default.fileExists(atPath: context.appendingPathComponent("Dockerfile").path) {
             let request = BuildRequest(
-                context: context.path, dockerfile: nil, buildArgs: [:], tags: [ref.normalized], target: nil, quiet: true)
+                context: context.path, dockerfile: nil, buildArgs: [:], tags: [ref.normalized], target: nil, quiet: true
+            )
             return try ImageBuilder(images: self, environment: environment).build(request)
         }
         throw .pullDenied(reference)

@@ -27,9 +27,10 @@ struct LogPrinter {
         var keepGoing = true
         while keepGoing {
             keepGoing = running()
-            for (index, (path, handle)) in [(stdoutPath, FileHandle.standardOutput), (stderrPath, FileHandle.standardError)]
-                .enumerated()
-            {
+            for (index, (path, handle)) in [
+                (stdoutPath, FileHandle.standardOutput), (stderrPath, FileHandle.standardError),
+            ]
+            .enumerated() {
                 guard let file = FileHandle(forReadingAtPath: path) else { continue }
                 try? file.seek(toOffset: offsets[index])
                 let data = file.readDataToEndOfFile()

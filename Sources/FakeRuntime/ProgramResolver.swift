@@ -11,7 +11,8 @@ enum ProgramResolver {
         case notExecutable(String)
     }
 
-    static func resolve(_ program: String, imageRoot: String, environment: [String: String]) -> Result<String, Failure> {
+    static func resolve(_ program: String, imageRoot: String, environment: [String: String]) -> Result<String, Failure>
+    {
         var candidates: [String] = []
         if program.contains("/") {
             if program.hasPrefix("/") { candidates.append(imageRoot + program) }
@@ -37,7 +38,9 @@ enum ProgramResolver {
     /// if missing, as Docker creates WORKDIR).
     static func hostDirectory(for path: String, imageRoot: String) -> String {
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return path }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return path
+        }
         let inImage = imageRoot + path
         try? FileManager.default.createDirectory(atPath: inImage, withIntermediateDirectories: true)
         return inImage

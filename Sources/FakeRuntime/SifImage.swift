@@ -17,10 +17,11 @@ struct SifImage {
         }
         try StateStore.write(image, to: staging.appendingPathComponent("fake-sif.json"))
         let temporary = path + ".tmp-\(getpid())"
-        try tar([
-            "-cf", temporary, "-C", staging.path, "fake-sif.json", "-C", rootfs.deletingLastPathComponent().path,
-            rootfs.lastPathComponent,
-        ], member: "rootfs", rename: rootfs.lastPathComponent)
+        try tar(
+            [
+                "-cf", temporary, "-C", staging.path, "fake-sif.json", "-C", rootfs.deletingLastPathComponent().path,
+                rootfs.lastPathComponent,
+            ], member: "rootfs", rename: rootfs.lastPathComponent)
         guard rename(temporary, path) == 0 else { throw .file(path: path, reason: String(cString: strerror(errno))) }
     }
 
@@ -41,7 +42,8 @@ struct SifImage {
             try? FileManager.default.removeItem(at: staging)
             throw .other("could not open image \(path): image format not recognized")
         }
-        guard let record = StateStore.read(ImageRecord.self, from: staging.appendingPathComponent("fake-sif.json")) else {
+        guard let record = StateStore.read(ImageRecord.self, from: staging.appendingPathComponent("fake-sif.json"))
+        else {
             try? FileManager.default.removeItem(at: staging)
             throw .other("could not open image \(path): image format not recognized")
         }
@@ -59,7 +61,8 @@ struct SifImage {
         let result: RunResult
         do {
             result = try ProcessRunner().runBlocking(
-                Command("tar", arguments, environment: ["PATH": "/usr/bin:/bin"]), options: RunOptions(timeout: .seconds(120)))
+                Command("tar", arguments, environment: ["PATH": "/usr/bin:/bin"]),
+                options: RunOptions(timeout: .seconds(120)))
         } catch {
             throw .other("tar: \(error)")
         }

@@ -33,7 +33,8 @@ struct StateStore {
             do {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             } catch {
-                throw .file(path: directory.path, reason: "cannot create state directory: \(error.localizedDescription)")
+                throw .file(
+                    path: directory.path, reason: "cannot create state directory: \(error.localizedDescription)")
             }
         }
     }

@@ -20,7 +20,8 @@ if arguments.count >= 3 && arguments[1] == "__exec-detached" {
 
 guard let (face, rest) = Face.detect(arguments: arguments) else {
     Output.errLine(
-        "usage: FakeRuntime docker|podman|apptainer|singularity ARGS..., or call it through a symlink of one of those names")
+        "usage: FakeRuntime docker|podman|apptainer|singularity ARGS..., or call it through a symlink of one of those names"
+    )
     exit(2)
 }
 let environment = ProcessInfo.processInfo.environment
@@ -31,7 +32,9 @@ if let subcommand = rest.first(where: { !$0.hasPrefix("-") }),
 }
 let invocation = Invocation(face: face, environment: environment)
 do {
-    let code = face.isDockerLike ? try DockerCLI(invocation: invocation).run(rest) : try ApptainerCLI(invocation: invocation).run(rest)
+    let code =
+        face.isDockerLike
+        ? try DockerCLI(invocation: invocation).run(rest) : try ApptainerCLI(invocation: invocation).run(rest)
     exit(code)
 } catch {
     let (text, code) = error.rendered(for: face)

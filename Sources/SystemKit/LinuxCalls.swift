@@ -2,7 +2,8 @@ import Glibc
 
 /// Linux and GNU calls that the Swift Glibc module does not import, resolved once from libc.
 enum LinuxCalls {
-    private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>)
+    private typealias AddChdir =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>)
         -> Int32
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32

@@ -115,14 +115,20 @@ private struct RunSession {
             if let exitedAt, openOutputs.isEmpty || now >= exitedAt + options.drainAfterExit { break }
 
             var entries = openOutputs.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            if stdinOpen, let stdin = child.stdin { entries.append(pollfd(fd: stdin, events: Int16(POLLOUT), revents: 0)) }
+            if stdinOpen, let stdin = child.stdin {
+                entries.append(pollfd(fd: stdin, events: Int16(POLLOUT), revents: 0))
+            }
             if status == nil && exitFD >= 0 { entries.append(pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)) }
             let wait = pollTimeout(now: now, deadline: deadline, exitWatched: exitFD >= 0)
             let ready = Glibc.poll(&entries, nfds_t(entries.count), wait)
             if ready == -1 && errno != EINTR { throw SystemError(call: "poll", errno: errno) }
             if ready <= 0 { continue }
             for entry in entries where entry.revents != 0 {
-                if entry.fd == child.stdin { try writeInput(entry.fd) } else if entry.fd != exitFD { try readOutput(entry.fd) }
+                if entry.fd == child.stdin {
+                    try writeInput(entry.fd)
+                } else if entry.fd != exitFD {
+                    try readOutput(entry.fd)
+                }
             }
         }
         for fd in openOutputs { try readOutput(fd, draining: true) }

@@ -75,7 +75,8 @@ public enum Subprocess {
             let code = LinuxCalls.addChdir(&actions, directory)
             if code != 0 {
                 for end in parentEnds.compactMap({ $0 }) { close(end) }
-                throw .system(SystemError(call: "posix_spawn_file_actions_addchdir_np", subject: directory, errno: code))
+                throw .system(
+                    SystemError(call: "posix_spawn_file_actions_addchdir_np", subject: directory, errno: code))
             }
         }
 

@@ -22,7 +22,9 @@ public enum FakeRuntimeProbe {
 
     /// A file as the process sees it (through its own mount namespace).
     public static func file(_ path: String, seenBy pid: Int32) -> String? {
-        (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/root\(path)"))).map { String(decoding: $0, as: UTF8.self) }
+        (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/root\(path)"))).map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 
     /// True while the process exists and is not a zombie.
@@ -44,7 +46,9 @@ public enum FakeRuntimeProbe {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { return nil }
         let bytes = Array((line + "\n").utf8)

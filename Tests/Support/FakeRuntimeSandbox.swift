@@ -16,7 +16,8 @@ public struct FakeRuntimeSandbox: Sendable {
     public static let runtimeNames = ["docker", "podman", "apptainer", "singularity"]
 
     public init() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("fake-runtime-test-\(UUID().uuidString)")
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "fake-runtime-test-\(UUID().uuidString)")
         directory = base
         binDirectory = base.appendingPathComponent("bin")
         stateDirectory = base.appendingPathComponent("state")
@@ -61,7 +62,8 @@ public struct FakeRuntimeSandbox: Sendable {
     /// Copies a fixture image's build context and its built program into the sandbox; returns the context path.
     public func buildContext(_ fixture: String) throws -> URL {
         let context = directory.appendingPathComponent("contexts").appendingPathComponent(fixture)
-        try FileManager.default.createDirectory(at: context.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: context.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: context)
         try FileManager.default.copyItem(at: BuildProducts.fixture("images/\(fixture)"), to: context)
         let program = BuildProducts.directory.appendingPathComponent("fixture-programs").appendingPathComponent(fixture)

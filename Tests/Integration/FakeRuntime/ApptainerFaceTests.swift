@@ -33,15 +33,20 @@ import Testing
             let again = try await sandbox.run("apptainer", ["build", path, "docker-daemon://oneshot"])
             #expect(again.status == .exited(255))
             #expect(again.stderrText.hasPrefix("FATAL:   Build target"))
-            #expect(try await sandbox.run("apptainer", ["build", "-F", path, "docker-daemon://oneshot"]).status == .exited(0))
+            #expect(
+                try await sandbox.run("apptainer", ["build", "-F", path, "docker-daemon://oneshot"]).status
+                    == .exited(0))
             let repository = sandbox.registryDirectory.appendingPathComponent("oneshot")
             try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
-            _ = try await sandbox.output("docker", ["save", "-o", repository.appendingPathComponent("latest.tar").path, "oneshot"])
+            _ = try await sandbox.output(
+                "docker", ["save", "-o", repository.appendingPathComponent("latest.tar").path, "oneshot"])
             let fromRegistry = sandbox.workDirectory.appendingPathComponent("r.sif").path
-            #expect(try await sandbox.run("apptainer", ["build", fromRegistry, "docker://oneshot"]).status == .exited(0))
+            #expect(
+                try await sandbox.run("apptainer", ["build", fromRegistry, "docker://oneshot"]).status == .exited(0))
             // The image has only a CMD, so `run` runs it, and arguments replace it, as the real runscript does.
             #expect(try await sandbox.run("apptainer", ["run", fromRegistry]).stdoutText == "job done\n")
-            let replaced = try await sandbox.run("apptainer", ["run", fromRegistry, "/usr/local/bin/oneshot", "from", "sif"])
+            let replaced = try await sandbox.run(
+                "apptainer", ["run", fromRegistry, "/usr/local/bin/oneshot", "from", "sif"])
             #expect(replaced.stdoutText == "job done from sif\n")
         }
     }
@@ -49,7 +54,8 @@ import Testing
     @Test func instanceRunStartsTheRunscriptAndListShowsItInTheRealJsonShape() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             let path = try await sif("tcp-service", in: sandbox)
-            let started = try await sandbox.run("apptainer", ["instance", "run", "--env", "SERVICE_PORT=0", path, "web1"])
+            let started = try await sandbox.run(
+                "apptainer", ["instance", "run", "--env", "SERVICE_PORT=0", path, "web1"])
             #expect(started.status == .exited(0))
             #expect(started.stderrText == "INFO:    instance started successfully\n")
             let json = try await sandbox.output("apptainer", ["instance", "list", "--json"])
@@ -61,9 +67,10 @@ import Testing
             let pid = Int32(entry["pid"] as! Int)
             #expect(FakeRuntimeProbe.isRunning(pid))
             let out = try #require(entry["logOutPath"] as? String)
-            #expect(try await FakeRuntimeSandbox.eventually {
-                (try? String(contentsOfFile: out, encoding: .utf8))?.hasPrefix("listening on 127.0.0.1:") == true
-            })
+            #expect(
+                try await FakeRuntimeSandbox.eventually {
+                    (try? String(contentsOfFile: out, encoding: .utf8))?.hasPrefix("listening on 127.0.0.1:") == true
+                })
             let text = try await sandbox.output("apptainer", ["instance", "list"])
             #expect(text.hasPrefix("INSTANCE NAME    PID"))
             let duplicate = try await sandbox.run("apptainer", ["instance", "run", path, "web1"])
@@ -99,11 +106,14 @@ import Testing
             #expect(stop.status == .exited(0))
             #expect(stop.stderrText == "INFO:    Stopping web instance of \(path) (PID=\(pid))\n")
             #expect(!FakeRuntimeProbe.isRunning(pid))
-            #expect(try await sandbox.output("apptainer", ["instance", "list", "--json"]) == "{\n\t\"instances\": []\n}")
+            #expect(
+                try await sandbox.output("apptainer", ["instance", "list", "--json"]) == "{\n\t\"instances\": []\n}")
             let again = try await sandbox.run("apptainer", ["instance", "stop", "web"])
             #expect(again.status == .exited(255))
             #expect(again.stderrText == "FATAL:   no instance found\n")
-            #expect(try await sandbox.run("apptainer", ["instance", "run", "--env", "SERVICE_PORT=0", path, "web"]).status == .exited(0))
+            #expect(
+                try await sandbox.run("apptainer", ["instance", "run", "--env", "SERVICE_PORT=0", path, "web"]).status
+                    == .exited(0))
         }
     }
 
@@ -114,12 +124,17 @@ import Testing
             try "127.0.0.1 localhost\n127.0.0.1 web\n".write(to: hosts, atomically: true, encoding: .utf8)
             _ = try await sandbox.output(
                 "apptainer",
-                ["instance", "run", "--cleanenv", "--env", "SERVICE_PORT=0", "--env", "SECRET=instance-only", "--bind",
-                    "\(hosts.path):/etc/hosts", path, "web"])
+                [
+                    "instance", "run", "--cleanenv", "--env", "SERVICE_PORT=0", "--env", "SECRET=instance-only",
+                    "--bind",
+                    "\(hosts.path):/etc/hosts", path, "web",
+                ])
             let exec = try await sandbox.run(
                 "apptainer",
-                ["exec", "--cleanenv", "--env", "CHECK=1", "instance://web", "sh", "-c",
-                    "echo \"[$SECRET][$CHECK][$SERVICE_HOST]\"; cat /etc/hosts"],
+                [
+                    "exec", "--cleanenv", "--env", "CHECK=1", "instance://web", "sh", "-c",
+                    "echo \"[$SECRET][$CHECK][$SERVICE_HOST]\"; cat /etc/hosts",
+                ],
                 environment: ["HOST_ONLY": "leak"])
             #expect(exec.status == .exited(0))
             #expect(exec.stdoutText == "[][1][127.0.0.1]\n127.0.0.1 localhost\n127.0.0.1 web\n")
@@ -137,7 +152,8 @@ import Testing
             let clean = try await sandbox.run(
                 "apptainer", ["exec", "--cleanenv", path, "sh", "-c", script], environment: ["HOST_ONLY": "x"])
             #expect(clean.stdoutText == "[][\(path)]\n")
-            let open = try await sandbox.run("apptainer", ["exec", path, "sh", "-c", script], environment: ["HOST_ONLY": "x"])
+            let open = try await sandbox.run(
+                "apptainer", ["exec", path, "sh", "-c", script], environment: ["HOST_ONLY": "x"])
             #expect(open.stdoutText == "[x][\(path)]\n")
             let prefixed = try await sandbox.run(
                 "apptainer", ["exec", "--cleanenv", path, "sh", "-c", "echo $FROM_PREFIX"],
@@ -150,7 +166,8 @@ import Testing
         try await FakeRuntimeSandbox.with { sandbox async throws in
             let path = try await sif("oneshot", in: sandbox)
             func show(_ env: String) async throws -> RunResult {
-                try await sandbox.run("apptainer", ["exec", "--cleanenv", "--env", env, path, "sh", "-c", "echo \"[$A][$B]\""])
+                try await sandbox.run(
+                    "apptainer", ["exec", "--cleanenv", "--env", env, path, "sh", "-c", "echo \"[$A][$B]\""])
             }
             #expect(try await show("A=x,y").stdoutText == "[x,y][]\n")
             #expect(try await show("A=1,B=2").stdoutText == "[1][2]\n")
@@ -168,10 +185,14 @@ import Testing
         try await FakeRuntimeSandbox.with { sandbox async throws in
             let path = try await sif("oneshot", in: sandbox)
             let file = sandbox.workDirectory.appendingPathComponent("env")
-            try "BASE=/opt\nA='a,b=c $x `y` \"q\"'\nB=$BASE/bin\nC=\"d $BASE\"\n".write(to: file, atomically: true, encoding: .utf8)
+            try "BASE=/opt\nA='a,b=c $x `y` \"q\"'\nB=$BASE/bin\nC=\"d $BASE\"\n".write(
+                to: file, atomically: true, encoding: .utf8)
             let result = try await sandbox.run(
                 "apptainer",
-                ["exec", "--cleanenv", "--no-eval", "--env-file", file.path, path, "sh", "-c", "printf '%s|%s|%s' \"$A\" \"$B\" \"$C\""])
+                [
+                    "exec", "--cleanenv", "--no-eval", "--env-file", file.path, path, "sh", "-c",
+                    "printf '%s|%s|%s' \"$A\" \"$B\" \"$C\"",
+                ])
             #expect(result.stdoutText == "a,b=c $x `y` \"q\"|/opt/bin|d /opt")
             try "A=`id`\n".write(to: file, atomically: true, encoding: .utf8)
             let backtick = try await sandbox.run("apptainer", ["exec", "--env-file", file.path, path, "true"])
@@ -193,7 +214,8 @@ import Testing
     @Test func singularityFaceUsesItsOwnVariablePrefix() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             let path = try await sif("oneshot", in: sandbox)
-            let result = try await sandbox.run("singularity", ["exec", "--cleanenv", path, "sh", "-c", "echo $SINGULARITY_CONTAINER"])
+            let result = try await sandbox.run(
+                "singularity", ["exec", "--cleanenv", path, "sh", "-c", "echo $SINGULARITY_CONTAINER"])
             #expect(result.stdoutText == "\(path)\n")
         }
     }

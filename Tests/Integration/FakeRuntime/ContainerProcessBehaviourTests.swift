@@ -9,15 +9,18 @@ import Testing
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             let hosts = sandbox.workDirectory.appendingPathComponent("hosts")
-            try "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache\n".write(to: hosts, atomically: true, encoding: .utf8)
+            try "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache\n".write(
+                to: hosts, atomically: true, encoding: .utf8)
             let envFile = sandbox.workDirectory.appendingPathComponent("env")
             try "# comment\nQUOTED=\"kept as is\"\nCOMMA=a,b=c\n".write(to: envFile, atomically: true, encoding: .utf8)
             let workdir = sandbox.workDirectory.appendingPathComponent("data").path
             try FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
             _ = try await sandbox.output(
                 "docker",
-                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "SERVICE_IDENTITY=copy-a", "--env-file",
-                    envFile.path, "-e", "DOLLAR=$HOME`x`", "-w", workdir, "-v", "\(hosts.path):/etc/hosts:ro", "svc"])
+                [
+                    "run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "SERVICE_IDENTITY=copy-a", "--env-file",
+                    envFile.path, "-e", "DOLLAR=$HOME`x`", "-w", workdir, "-v", "\(hosts.path):/etc/hosts:ro", "svc",
+                ])
             let pid = Int32(try await sandbox.inspect("s", "{{.State.Pid}}"))!
             let environment = try #require(FakeRuntimeProbe.environment(of: pid))
             #expect(environment["SERVICE_IDENTITY"] == "copy-a")
@@ -27,7 +30,9 @@ import Testing
             #expect(environment["SERVICE_HOST"] == "127.0.0.1")
             #expect(environment["FAKE_RUNTIME_ROOT"] == nil)
             #expect(FakeRuntimeProbe.workingDirectory(of: pid) == workdir)
-            #expect(FakeRuntimeProbe.file("/etc/hosts", seenBy: pid) == "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache\n")
+            #expect(
+                FakeRuntimeProbe.file("/etc/hosts", seenBy: pid)
+                    == "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache\n")
             let applied = try await sandbox.inspect("s", "{{json .Mounts}}")
             #expect(applied.contains("\"Applied\":true"))
             let fromExec = try await sandbox.output("docker", ["exec", "s", "cat", "/etc/hosts"])

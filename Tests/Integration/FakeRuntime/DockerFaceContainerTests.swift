@@ -8,11 +8,13 @@ import Testing
     @Test func runDetachedPrintsTheIdAndPsAndInspectShowItRunning() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc:1")
-            let id = try await sandbox.output("docker", ["run", "-d", "--name", "web", "-e", "SERVICE_PORT=0", "svc:1"])
+            let id = try await sandbox.output(
+                "docker", ["run", "-d", "--name", "web", "-e", "SERVICE_PORT=0", "svc:1"])
             #expect(id.count == 64 && id.allSatisfy(\.isHexDigit))
             let names = try await sandbox.output("docker", ["ps", "--format", "{{.Names}} {{.State}} {{.ID}}"])
             #expect(names == "web running \(id.prefix(12))")
-            #expect(try await sandbox.inspect("web", "{{.State.Status}} {{.State.ExitCode}} {{.Name}}") == "running 0 /web")
+            #expect(
+                try await sandbox.inspect("web", "{{.State.Status}} {{.State.ExitCode}} {{.Name}}") == "running 0 /web")
             let pid = Int32(try await sandbox.inspect("web", "{{.State.Pid}}"))!
             #expect(FakeRuntimeProbe.isRunning(pid))
             let table = try await sandbox.output("docker", ["ps"])
@@ -23,12 +25,14 @@ import Testing
     @Test func runWithATakenNameExits125WithDockersConflictMessage() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc:1")
-            let id = try await sandbox.output("docker", ["run", "-d", "--name", "web", "-e", "SERVICE_PORT=0", "svc:1"])
+            let id = try await sandbox.output(
+                "docker", ["run", "-d", "--name", "web", "-e", "SERVICE_PORT=0", "svc:1"])
             let second = try await sandbox.run("docker", ["run", "-d", "--name", "web", "svc:1"])
             #expect(second.status == .exited(125))
             #expect(
                 second.stderrText.hasPrefix(
-                    "docker: Error response from daemon: Conflict. The container name \"/web\" is already in use by container \"\(id)\"."))
+                    "docker: Error response from daemon: Conflict. The container name \"/web\" is already in use by container \"\(id)\"."
+                ))
             let podman = try await sandbox.run("podman", ["run", "-d", "--name", "web", "svc:1"])
             #expect(podman.status == .exited(125))
             #expect(podman.stderrText.contains("the container name \"web\" is already in use"))
@@ -87,7 +91,8 @@ import Testing
     @Test func execRunsInsideWithTheContainersEnvironmentAndReturnsTheCommandsCode() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
-            _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "GREETING=hi there", "svc"])
+            _ = try await sandbox.output(
+                "docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "GREETING=hi there", "svc"])
             let result = try await sandbox.run(
                 "docker", ["exec", "-e", "EXTRA=1", "s", "sh", "-c", "echo \"$GREETING|$EXTRA|$(pwd)\"; exit 7"])
             #expect(result.status == .exited(7))
@@ -105,7 +110,10 @@ import Testing
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("crasher", tag: "crash")
             _ = try await sandbox.output("docker", ["run", "-d", "--name", "c", "-e", "CRASH_CODE=4", "crash"])
-            #expect(try await FakeRuntimeSandbox.eventually { try await sandbox.inspect("c", "{{.State.Status}}") == "exited" })
+            #expect(
+                try await FakeRuntimeSandbox.eventually {
+                    try await sandbox.inspect("c", "{{.State.Status}}") == "exited"
+                })
             #expect(try await sandbox.inspect("c", "{{.State.ExitCode}}") == "4")
             let logs = try await sandbox.run("docker", ["logs", "c"])
             #expect(logs.stdoutText == "crasher starting\n")
@@ -133,7 +141,11 @@ import Testing
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("oneshot", tag: "job")
             _ = try await sandbox.output(
-                "docker", ["run", "-d", "--name", "stubborn", "--entrypoint", "sh", "job", "-c", "trap '' TERM; while :; do sleep 1; done"])
+                "docker",
+                [
+                    "run", "-d", "--name", "stubborn", "--entrypoint", "sh", "job", "-c",
+                    "trap '' TERM; while :; do sleep 1; done",
+                ])
             let result = try await sandbox.run("docker", ["stop", "-t", "1", "stubborn"])
             #expect(result.status == .exited(0))
             #expect(result.duration >= .seconds(1))
@@ -148,7 +160,8 @@ import Testing
             _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
             let refused = try await sandbox.run("docker", ["rm", "s"])
             #expect(refused.status == .exited(1))
-            #expect(refused.stderrText.contains("container is running: stop the container before removing or force remove"))
+            #expect(
+                refused.stderrText.contains("container is running: stop the container before removing or force remove"))
             let pid = Int32(try await sandbox.inspect("s", "{{.State.Pid}}"))!
             #expect(try await sandbox.output("docker", ["rm", "-f", "s"]) == "s")
             #expect(!FakeRuntimeProbe.isRunning(pid))
@@ -163,7 +176,11 @@ import Testing
                 for index in 0..<20 {
                     group.addTask {
                         try await sandbox.output(
-                            "docker", ["run", "-d", "--name", "c\(index)", "-e", "SERVICE_PORT=0", "-e", "SERVICE_IDENTITY=c\(index)", "svc"])
+                            "docker",
+                            [
+                                "run", "-d", "--name", "c\(index)", "-e", "SERVICE_PORT=0", "-e",
+                                "SERVICE_IDENTITY=c\(index)", "svc",
+                            ])
                     }
                 }
                 var all: [String] = []
@@ -186,7 +203,10 @@ import Testing
             #expect(try await FakeRuntimeSandbox.eventually { !FakeRuntimeProbe.isRunning(monitor) })
             #expect(try await sandbox.inspect("s", "{{.State.Status}}") == "running")
             kill(pid, SIGKILL)
-            #expect(try await FakeRuntimeSandbox.eventually { try await sandbox.inspect("s", "{{.State.Status}}") == "exited" })
+            #expect(
+                try await FakeRuntimeSandbox.eventually {
+                    try await sandbox.inspect("s", "{{.State.Status}}") == "exited"
+                })
             #expect(try await sandbox.inspect("s", "{{.State.ExitCode}}") == "255")
         }
     }

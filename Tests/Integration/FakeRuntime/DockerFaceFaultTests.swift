@@ -7,7 +7,8 @@ import Testing
     @Test func startFailureFaultFailsTheRunWith125() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("oneshot", tag: "job")
-            let result = try await sandbox.run("docker", ["run", "-d", "-e", "FAKE_RUNTIME_START_FAIL=no space left", "job"])
+            let result = try await sandbox.run(
+                "docker", ["run", "-d", "-e", "FAKE_RUNTIME_START_FAIL=no space left", "job"])
             #expect(result.status == .exited(125))
             #expect(result.stderrText.contains("no space left"))
         }
@@ -17,9 +18,13 @@ import Testing
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output(
-                "docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_EXIT_AFTER=0.3:5", "svc"])
+                "docker",
+                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_EXIT_AFTER=0.3:5", "svc"])
             #expect(try await sandbox.inspect("s", "{{.State.Status}}") == "running")
-            #expect(try await FakeRuntimeSandbox.eventually { try await sandbox.inspect("s", "{{.State.Status}}") == "exited" })
+            #expect(
+                try await FakeRuntimeSandbox.eventually {
+                    try await sandbox.inspect("s", "{{.State.Status}}") == "exited"
+                })
             #expect(try await sandbox.inspect("s", "{{.State.ExitCode}}") == "5")
         }
     }
@@ -29,7 +34,8 @@ import Testing
             try await sandbox.buildImage("tcp-service", tag: "svc")
             let started = ContinuousClock.now
             _ = try await sandbox.output(
-                "docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_START_DELAY=3", "svc"])
+                "docker",
+                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_START_DELAY=3", "svc"])
             // The run answers at once, like the real one; the program itself starts late.
             #expect(started.duration(to: .now) < .seconds(3))
             #expect(try await sandbox.inspect("s", "{{.State.Status}}") == "running")

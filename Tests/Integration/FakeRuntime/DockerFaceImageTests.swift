@@ -11,8 +11,13 @@ import Testing
             #expect(result.status == .exited(0))
             #expect(result.stdoutText.contains("Successfully tagged svc:2"))
             let config = try await sandbox.output(
-                "docker", ["image", "inspect", "--format", "{{json .Config.Entrypoint}} {{.Config.WorkingDir}} {{json .Config.Env}}", "svc:2"])
-            #expect(config == "[\"/usr/local/bin/tcp-service\"] /srv [\"SERVICE_HOST=127.0.0.1\",\"SERVICE_PORT=8080\"]")
+                "docker",
+                [
+                    "image", "inspect", "--format",
+                    "{{json .Config.Entrypoint}} {{.Config.WorkingDir}} {{json .Config.Env}}", "svc:2",
+                ])
+            #expect(
+                config == "[\"/usr/local/bin/tcp-service\"] /srv [\"SERVICE_HOST=127.0.0.1\",\"SERVICE_PORT=8080\"]")
             let listed = try await sandbox.output("docker", ["images", "--format", "{{.Repository}}:{{.Tag}}"])
             #expect(listed == "svc:2")
         }
@@ -47,7 +52,8 @@ import Testing
             try await sandbox.buildImage("oneshot", tag: "job:1")
             let archive = sandbox.workDirectory.appendingPathComponent("job.tar").path
             _ = try await sandbox.output("docker", ["save", "-o", archive, "job:1"])
-            let listing = try await ProcessRunner().run(Command("tar", ["-tf", archive], environment: ["PATH": "/usr/bin:/bin"]))
+            let listing = try await ProcessRunner().run(
+                Command("tar", ["-tf", archive], environment: ["PATH": "/usr/bin:/bin"]))
             let members = listing.stdoutText.split(separator: "\n")
             #expect(members.contains("manifest.json"))
             #expect(members.contains { $0.hasSuffix("/layer.tar") })
@@ -64,7 +70,8 @@ import Testing
             try await sandbox.buildImage("oneshot", tag: "job:1")
             let repository = sandbox.registryDirectory.appendingPathComponent("team/job")
             try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
-            _ = try await sandbox.output("docker", ["save", "-o", repository.appendingPathComponent("3.0.tar").path, "job:1"])
+            _ = try await sandbox.output(
+                "docker", ["save", "-o", repository.appendingPathComponent("3.0.tar").path, "job:1"])
             let pulled = try await sandbox.run("docker", ["pull", "team/job:3.0"])
             #expect(pulled.status == .exited(0))
             #expect(pulled.stdoutText.contains("Downloaded newer image for team/job:3.0"))

@@ -86,7 +86,8 @@ import Testing
         #expect(pipe(&ends) == 0)
         defer { close(ends[0]) }
         let child = try Subprocess.spawn(
-            Command("sh", ["-c", "echo via-three >&3; ls /proc/self/fd | sort -n | tr '\\n' ' '"], environment: environment),
+            Command(
+                "sh", ["-c", "echo via-three >&3; ls /proc/self/fd | sort -n | tr '\\n' ' '"], environment: environment),
             options: SpawnOptions(stdout: .pipe, extraDescriptors: [ends[1]]))
         close(ends[1])
         var buffer = [UInt8](repeating: 0, count: 64)

@@ -3,11 +3,14 @@ import Testing
 @testable import FakeRuntime
 
 @Suite struct FlagParserTests {
-    let specs: [FlagSpec] = [.value("-e", "--env"), .value("--name"), .bool("-d", "--detach"), .bool("-i", "--interactive")]
+    let specs: [FlagSpec] = [
+        .value("-e", "--env"), .value("--name"), .bool("-d", "--detach"), .bool("-i", "--interactive"),
+    ]
 
     @Test func flagsStopAtTheImageSoTheCommandKeepsItsOwnFlags() throws {
         let parsed = try FlagParser.parse(
-            ["-d", "--name=web", "-eA=1", "-e", "B=2", "img", "ls", "-d"], specs: specs, command: "run", stopAtPositional: true)
+            ["-d", "--name=web", "-eA=1", "-e", "B=2", "img", "ls", "-d"], specs: specs, command: "run",
+            stopAtPositional: true)
         #expect(parsed.has("--detach"))
         #expect(parsed.last("--name") == "web")
         #expect(parsed.all("--env") == ["A=1", "B=2"])

@@ -9,7 +9,9 @@ import Testing
     ]
 
     @Test func fieldPathsRenderAsGoPrintsThem() throws {
-        #expect(try GoTemplate.render("{{.State.Status}} {{.State.ExitCode}} {{.State.Running}}", object) == "running 0 true")
+        #expect(
+            try GoTemplate.render("{{.State.Status}} {{.State.ExitCode}} {{.State.Running}}", object)
+                == "running 0 true")
         #expect(try GoTemplate.render("{{.Config.Env}}", object) == "[A=1 B=2]")
     }
 

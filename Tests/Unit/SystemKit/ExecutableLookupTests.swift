@@ -24,7 +24,9 @@ import Testing
     }
 
     @Test func directoryIsNotExecutableAndMissingPathIsNoSuchFile() {
-        #expect(throws: ProcessError.notExecutable(path: "/tmp")) { try ExecutableLookup.resolve("/tmp", searchPath: nil) }
+        #expect(throws: ProcessError.notExecutable(path: "/tmp")) {
+            try ExecutableLookup.resolve("/tmp", searchPath: nil)
+        }
         #expect(throws: ProcessError.noSuchFile(path: "/no/such/x")) {
             try ExecutableLookup.resolve("/no/such/x", searchPath: nil)
         }
