@@ -19,13 +19,19 @@ import Testing
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output(
                 "docker",
-                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_EXIT_AFTER=0.3:5", "svc"])
-            #expect(try await sandbox.inspect("s", "{{.State.Status}}") == "running")
+                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_EXIT_AFTER=0.5:5", "svc"])
             #expect(
                 try await FakeRuntimeSandbox.eventually {
                     try await sandbox.inspect("s", "{{.State.Status}}") == "exited"
                 })
             #expect(try await sandbox.inspect("s", "{{.State.ExitCode}}") == "5")
+            // It ran for the time the fault gave it, measured by the runtime's own timestamps.
+            let times = try await sandbox.inspect("s", "{{.State.StartedAt}} {{.State.FinishedAt}}").split(separator: " ")
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let started = try #require(formatter.date(from: String(times[0])))
+            let finished = try #require(formatter.date(from: String(times[1])))
+            #expect(finished.timeIntervalSince(started) >= 0.5)
         }
     }
 
@@ -35,13 +41,13 @@ import Testing
             let started = ContinuousClock.now
             _ = try await sandbox.output(
                 "docker",
-                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_START_DELAY=3", "svc"])
+                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_START_DELAY=4", "svc"])
             // The run answers at once, like the real one; the program itself starts late.
-            #expect(started.duration(to: .now) < .seconds(3))
+            #expect(started.duration(to: .now) < .seconds(4))
             #expect(try await sandbox.inspect("s", "{{.State.Status}}") == "running")
             let port = try await sandbox.servicePort("s")
             #expect(port != nil)
-            #expect(started.duration(to: .now) >= .seconds(3))
+            #expect(started.duration(to: .now) >= .seconds(4))
         }
     }
 

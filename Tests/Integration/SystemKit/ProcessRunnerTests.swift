@@ -104,7 +104,6 @@ import Testing
 
     @Test func cancellingTheTaskEndsTheChildAndThrows() async throws {
         let task = Task { try await runner.run(Command("sleep", ["30"], environment: environment)) }
-        try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         let started = ContinuousClock.now
         await #expect(throws: CancellationError.self) { try await task.value }
