@@ -5,7 +5,8 @@ import Foundation
 struct ApptainerOptions {
     static let specs: [FlagSpec] = [
         .value("-B", "--bind"), .value("--env"), .value("--env-file"), .value("--pwd"), .value("--hostname"),
-        .value("-H", "--home"), .value("--network", "--net-args"), .value("--security"), .value("--overlay", "-o"),
+        .value("-H", "--home"), .value("--network"), .value("--network-args"), .value("--security"),
+        .value("--overlay", "-o"),
         .value("--mount"), .value("--app"), .value("-W", "--workdir"), .value("--dns"), .value("--no-mount"),
         .value("--pid-file"), .bool("-e", "--cleanenv"), .bool("--no-eval"), .bool("--nv"), .bool("--nvccli"),
         .bool("--rocm"), .bool("--writable-tmpfs"), .bool("-w", "--writable"), .bool("-c", "--contain"),

@@ -14,6 +14,7 @@ enum ContainerMonitor {
             state: StateStore(root: url.deletingLastPathComponent().deletingLastPathComponent()),
             base: url.deletingLastPathComponent())
         let name = url.lastPathComponent
+        let logger = Logger(component: "fake-runtime-monitor").with("container", name)
         guard let record = StateStore.read(ContainerRecord.self, from: store.recordURL(name)) else {
             Descriptors.writeAll(reportFD, Array("error 125 other container record missing".utf8))
             return 1
@@ -45,6 +46,7 @@ enum ContainerMonitor {
         Descriptors.close(status.read)
 
         if !failure.isEmpty {
+            logger.notice("container did not start", ["reason": failure])
             let exit = (try? child.wait()) ?? .exited(127)
             let parts = failure.split(separator: " ", maxSplits: 2).map(String.init)
             let code = parts.first.flatMap { Int32($0) } ?? exit.code
@@ -67,6 +69,7 @@ enum ContainerMonitor {
             current.monitorStartTime = monitorStart
             current.startedAt = started
         }
+        logger.info("container started", ["pid": "\(child.pid)", "command": record.path])
         Descriptors.writeAll(reportFD, Array("ok \(child.pid)\n".utf8))
         Descriptors.close(reportFD)
 
@@ -84,6 +87,7 @@ enum ContainerMonitor {
         }
         // The program was the container's first process: whatever it left behind goes with it.
         _ = try? ProcessImage.send(SIGKILL, to: -child.pid)
+        logger.info("container exited", ["pid": "\(child.pid)", "code": "\(code)"])
         let finished = StateStore.timestamp()
         let updated = try? store.update(name) { current in
             guard current.status == .running, current.pid == child.pid else { return }

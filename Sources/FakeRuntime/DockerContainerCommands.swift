@@ -193,7 +193,7 @@ struct DockerContainerCommands {
             arguments, specs: [.value("-t", "--time", "--timeout"), .value("-s", "--signal"), .bool("-a", "--all")],
             command: "stop", stopAtPositional: false)
         let timeout =
-            try flags.last("--timeout").map { text throws(FakeError) -> Double in
+            try flags.last("--time").map { text throws(FakeError) -> Double in
                 guard let value = Double(text) else {
                     throw .invalidArgument("invalid argument \"\(text)\" for \"-t, --time\" flag", command: "stop")
                 }

@@ -6,7 +6,8 @@ struct FlagSpec {
     static func value(_ names: String...) -> FlagSpec { FlagSpec(names: names, takesValue: true) }
     static func bool(_ names: String...) -> FlagSpec { FlagSpec(names: names, takesValue: false) }
 
-    var key: String { names.last! }
+    /// The name values are stored under: the first long spelling (`--network` for `--network`/`--net`).
+    var key: String { names.first { $0.hasPrefix("--") } ?? names[0] }
 }
 
 /// The result of reading a subcommand's flags: values by the flag's long name, then the positional arguments.

@@ -211,3 +211,68 @@ import Testing
         }
     }
 }
+
+@Suite struct DockerFaceLifecycleTests {
+    @Test func killSendsSigkillByDefaultAndRefusesAStoppedContainer() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
+            #expect(try await sandbox.output("docker", ["kill", "s"]) == "s")
+            #expect(
+                try await FakeRuntimeSandbox.eventually {
+                    try await sandbox.inspect("s", "{{.State.Status}} {{.State.ExitCode}}") == "exited 137"
+                })
+            let again = try await sandbox.run("docker", ["kill", "s"])
+            #expect(again.status == .exited(1))
+            #expect(again.stderrText.contains("is not running"))
+        }
+    }
+
+    @Test func startRunsAnExitedContainerAgainAndWaitReportsItsCode() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            try await sandbox.buildImage("oneshot", tag: "job")
+            _ = try await sandbox.output("docker", ["run", "-d", "--name", "j", "-e", "JOB_EXIT_CODE=3", "job"])
+            #expect(try await sandbox.output("docker", ["wait", "j"]) == "3")
+            #expect(try await sandbox.output("docker", ["start", "j"]) == "j")
+            #expect(try await sandbox.output("docker", ["wait", "j"]) == "3")
+            #expect(try await sandbox.output("docker", ["logs", "--tail", "1", "j"]) == "job done")
+            let all = try await sandbox.output("docker", ["logs", "j"])
+            #expect(all == "job done\njob done")
+        }
+    }
+
+    @Test func podmanFaceRunsContainersToo() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            try await sandbox.buildImage("oneshot", tag: "job")
+            let result = try await sandbox.run(
+                "podman", ["run", "--rm", "--name", "p", "job", "/usr/local/bin/oneshot", "pod"])
+            #expect(result.status == .exited(0))
+            #expect(result.stdoutText == "job done pod\n")
+            #expect(try await sandbox.output("podman", ["ps", "-a", "-q"]) == "")
+        }
+    }
+
+    @Test func inspectShowsTheRunsEnvironmentBindsAndPorts() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            let data = sandbox.workDirectory.path
+            _ = try await sandbox.output(
+                "docker",
+                [
+                    "run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-p", "127.0.0.1:9000:8080", "-v",
+                    "\(data):/mnt/data",
+                    "--gpus", "all", "--network", "host", "svc",
+                ])
+            #expect(try await sandbox.inspect("s", "{{json .HostConfig.Binds}}") == "[\"\(data):/mnt/data\"]")
+            #expect(
+                try await sandbox.inspect("s", "{{json .HostConfig.PortBindings}}")
+                    == "{\"8080/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"9000\"}]}")
+            #expect(try await sandbox.inspect("s", "{{.HostConfig.NetworkMode}} {{.FakeRuntime.Gpus}}") == "host all")
+            let env = try await sandbox.inspect("s", "{{json .Config.Env}}")
+            #expect(env.contains("\"SERVICE_PORT=0\""))
+            // /mnt/data does not exist on this host, so the bind is recorded, not made.
+            let mounts = try await sandbox.inspect("s", "{{json .Mounts}}")
+            #expect(mounts.contains("\"Applied\":false"))
+        }
+    }
+}

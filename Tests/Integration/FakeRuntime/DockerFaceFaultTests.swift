@@ -26,7 +26,8 @@ import Testing
                 })
             #expect(try await sandbox.inspect("s", "{{.State.ExitCode}}") == "5")
             // It ran for the time the fault gave it, measured by the runtime's own timestamps.
-            let times = try await sandbox.inspect("s", "{{.State.StartedAt}} {{.State.FinishedAt}}").split(separator: " ")
+            let times = try await sandbox.inspect("s", "{{.State.StartedAt}} {{.State.FinishedAt}}").split(
+                separator: " ")
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             let started = try #require(formatter.date(from: String(times[0])))
