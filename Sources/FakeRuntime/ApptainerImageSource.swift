@@ -15,7 +15,7 @@ struct ApptainerImageSource {
         let images = invocation.images
         if source.hasPrefix("docker://") {
             let ref = String(source.dropFirst("docker://".count))
-            let image = try images.findOrPull(ref, environment: invocation.environment, announce: false)
+            let image = try images.pull(ref, environment: invocation.environment, tagged: false)
             return Resolved(record: image, root: images.rootfs(image.id).path, displayPath: source)
         }
         if source.hasPrefix("docker-daemon://") {
@@ -29,7 +29,7 @@ struct ApptainerImageSource {
         }
         if source.hasPrefix("docker-archive://") {
             let path = invocation.absolute(String(source.dropFirst("docker-archive://".count)))
-            guard let image = try DockerArchive(images: images).load(from: path).first else {
+            guard let image = try DockerArchive(images: images).load(from: path, tagged: false).first else {
                 throw .other("While performing build: conveyor failed to get: no image in archive \(path)")
             }
             return Resolved(record: image, root: images.rootfs(image.id).path, displayPath: source)

@@ -38,8 +38,9 @@ struct DockerArchive {
         try tar(["-C", staging.path, "-cf", path] + members)
     }
 
-    /// Loads every image of the archive into the store and returns them, tagged as the archive says.
-    func load(from path: String) throws(FakeError) -> [ImageRecord] {
+    /// Loads every image of the archive into the store and returns them, tagged as the archive says unless
+    /// `tagged` is false (apptainer reads archives without touching docker's tags).
+    func load(from path: String, tagged: Bool = true) throws(FakeError) -> [ImageRecord] {
         guard FileManager.default.fileExists(atPath: path) else {
             throw .file(path: path, reason: "no such file or directory")
         }
@@ -72,7 +73,7 @@ struct DockerArchive {
             for layer in entry["Layers"] as? [String] ?? [] {
                 try tar(["-C", rootfs.path, "-xf", staging.appendingPathComponent(layer).path])
             }
-            let tags = entry["RepoTags"] as? [String] ?? []
+            let tags = tagged ? entry["RepoTags"] as? [String] ?? [] : []
             loaded.append(try images.add(record, rootfs: rootfs, tags: tags))
         }
         return loaded

@@ -8,6 +8,8 @@ struct BuildRequest {
     let tags: [String]
     let target: String?
     let quiet: Bool
+    /// Prints nothing at all (a build done on the way to something else, such as a pull).
+    var silent = false
 }
 
 /// Builds a fake image from a Dockerfile: configuration instructions are applied, COPY/ADD copy files from the
@@ -97,7 +99,9 @@ struct ImageBuilder {
         stage.record.created = StateStore.timestamp()
         stage.record.repoTags = []
         let stored = try images.add(stage.record, rootfs: stage.rootfs, tags: request.tags)
-        if request.quiet {
+        if request.silent {
+            return stored
+        } else if request.quiet {
             Output.line("sha256:\(stored.id)")
         } else {
             Output.line("Successfully built \(stored.shortID)")

@@ -64,14 +64,17 @@ struct ImageStore {
 
     /// Looks `reference` up in the fixture registry: `<registry>/<repository>/<tag>.tar` (a docker-archive) or
     /// `<registry>/<repository>/<tag>/` (a build context), and stores it.
-    func pull(_ reference: String, environment: [String: String]) throws(FakeError) -> ImageRecord {
+    /// With `tagged` false the image is stored without a name, as apptainer's own cache is not docker's.
+    func pull(_ reference: String, environment: [String: String], tagged: Bool = true) throws(FakeError)
+        -> ImageRecord
+    {
         let ref = ImageReference(reference)
         let base = state.registryDirectory(environment).appendingPathComponent(ref.repository)
         let archive = base.appendingPathComponent("\(ref.tag).tar")
         if FileManager.default.fileExists(atPath: archive.path) {
-            let loaded = try DockerArchive(images: self).load(from: archive.path)
+            let loaded = try DockerArchive(images: self).load(from: archive.path, tagged: false)
             if let image = loaded.first {
-                return try tag(image.id, [ref.normalized])
+                return tagged ? try tag(image.id, [ref.normalized]) : image
             }
         }
         let context = base.appendingPathComponent(ref.tag)
