@@ -57,8 +57,9 @@ struct ApptainerOptions {
             }
         }
         for file in flags.all("--env-file") {
-            let current = Dictionary(result, uniquingKeysWith: { _, last in last })
-            result += try EnvironmentParsing.apptainerFile(invocation.absolute(file), environment: current)
+            // The real tool evaluates the file in the caller's environment, even with --cleanenv.
+            let context = host.merging(result) { _, container in container }
+            result += try EnvironmentParsing.apptainerFile(invocation.absolute(file), environment: context)
         }
         for value in flags.all("--env") { result += try EnvironmentParsing.apptainerEnvFlag(value) }
         result.append(("\(prefix)_CONTAINER", imagePath))

@@ -134,7 +134,9 @@ enum EnvironmentParsing {
             }
             let name = String(line[..<equals])
             let value = try shellValue(String(line[line.index(after: equals)...]), variables: variables) { message in
-                FakeError.other("while processing \(path): line \(number + 1): \(message)")
+                FakeError.other(
+                    "while setting environment: while processing \(path): while evaluating environment script: "
+                        + "while parsing script: apptainer:\(number + 1): \(message)")
             }
             variables[name] = value
             result.append((name, value))

@@ -203,6 +203,19 @@ import Testing
         }
     }
 
+    @Test func envFileIsEvaluatedInTheCallersEnvironmentEvenWithCleanenv() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            let path = try await sif("oneshot", in: sandbox)
+            let file = sandbox.workDirectory.appendingPathComponent("env")
+            try "export FROM_HOST=\"$HOST_ONLY/x\"\n".write(to: file, atomically: true, encoding: .utf8)
+            let result = try await sandbox.run(
+                "apptainer",
+                ["exec", "--cleanenv", "--env-file", file.path, path, "sh", "-c", "echo \"[$FROM_HOST][$HOST_ONLY]\""],
+                environment: ["HOST_ONLY": "h"])
+            #expect(result.stdoutText == "[h/x][]\n")
+        }
+    }
+
     @Test func unknownFlagIsFatal() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             let result = try await sandbox.run("apptainer", ["exec", "--bogus", "x.sif", "true"])
