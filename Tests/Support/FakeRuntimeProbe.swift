@@ -3,6 +3,9 @@ import Glibc
 
 /// Looks at a container's process from outside, the way a test checks what the container really got.
 public enum FakeRuntimeProbe {
+    /// Whether FakeRuntime can make bind mounts for real here (it needs root); otherwise it only records them.
+    public static var canMount: Bool { geteuid() == 0 }
+
     /// The process's environment, from /proc.
     public static func environment(of pid: Int32) -> [String: String]? {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return nil }

@@ -30,20 +30,25 @@ import Testing
             #expect(environment["SERVICE_HOST"] == "127.0.0.1")
             #expect(environment["FAKE_RUNTIME_ROOT"] == nil)
             #expect(FakeRuntimeProbe.workingDirectory(of: pid) == workdir)
-            #expect(
-                FakeRuntimeProbe.file("/etc/hosts", seenBy: pid)
-                    == "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache\n")
             let applied = try await sandbox.inspect("s", "{{json .Mounts}}")
-            #expect(applied.contains("\"Applied\":true"))
-            let fromExec = try await sandbox.output("docker", ["exec", "s", "cat", "/etc/hosts"])
-            #expect(fromExec == "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache")
+            if FakeRuntimeProbe.canMount {
+                #expect(
+                    FakeRuntimeProbe.file("/etc/hosts", seenBy: pid)
+                        == "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache\n")
+                #expect(applied.contains("\"Applied\":true"))
+                let fromExec = try await sandbox.output("docker", ["exec", "s", "cat", "/etc/hosts"])
+                #expect(fromExec == "127.0.0.1 localhost\n127.0.0.1 db\n127.0.0.1 cache")
+            } else {
+                #expect(applied.contains("\"Applied\":false"))
+            }
             let port = try #require(try await sandbox.servicePort("s"))
             #expect(FakeRuntimeProbe.ask(port: port, "WHO") == "copy-a")
             #expect(FakeRuntimeProbe.ask(port: port, "ENV COMMA") == "a,b=c")
         }
     }
 
-    @Test func addHostFlagsBecomeTheContainersEtcHosts() async throws {
+    @Test(.enabled(if: FakeRuntimeProbe.canMount, "bind mounts need root"))
+    func addHostFlagsBecomeTheContainersEtcHosts() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
             _ = try await sandbox.output(
