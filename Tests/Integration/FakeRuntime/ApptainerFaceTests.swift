@@ -219,6 +219,28 @@ import Testing
         }
     }
 
+    @Test func instanceStopEscalatesAfterItsTimeoutAndForceAndAllStopEverything() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            let path = try await sif("oneshot", in: sandbox)
+            let stubborn = ["sh", "-c", "trap '' TERM; while :; do sleep 1; done"]
+            for name in ["a", "b", "c"] {
+                _ = try await sandbox.output("apptainer", ["instance", "run", path, name] + stubborn)
+            }
+            let slow = try await sandbox.run("apptainer", ["instance", "stop", "-t", "1", "a"])
+            #expect(slow.status == .exited(0))
+            #expect(slow.duration >= .seconds(1))
+            let forced = try await sandbox.run("apptainer", ["instance", "stop", "-F", "b"])
+            #expect(forced.status == .exited(0))
+            #expect(forced.duration < .seconds(5))
+            _ = try await sandbox.output("apptainer", ["instance", "run", path, "d"] + stubborn)
+            let all = try await sandbox.run("apptainer", ["instance", "stop", "--all", "-F"])
+            #expect(all.status == .exited(0))
+            #expect(all.stderrText.split(separator: "\n").count == 2)
+            #expect(
+                try await sandbox.output("apptainer", ["instance", "list", "--json"]) == "{\n\t\"instances\": []\n}")
+        }
+    }
+
     @Test func unknownFlagIsFatal() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             let result = try await sandbox.run("apptainer", ["exec", "--bogus", "x.sif", "true"])
