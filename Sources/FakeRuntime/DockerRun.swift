@@ -109,15 +109,12 @@ struct DockerRun {
         return foreground(started, store: store, remove: flags.has("--rm"))
     }
 
-    /// Without `-d` the command stays until the container ends, then shows its output and exits with its code
-    /// (and removes it for `--rm`: the supervisor removes only detached ones, so the output is still there).
+    /// Without `-d` the command streams the container's output until it ends and exits with its code (and
+    /// removes it for `--rm`: the supervisor removes only detached ones, so the output is still there).
     private func foreground(_ record: ContainerRecord, store: ContainerStore, remove: Bool) -> Int32 {
-        _ = ProcessWatch.waitForExit(record.monitorPid, timeout: .seconds(365 * 24 * 3600))
-        if let out = FileManager.default.contents(atPath: record.stdoutLog) {
-            FileHandle.standardOutput.write(out)
-        }
-        if let err = FileManager.default.contents(atPath: record.stderrLog) {
-            FileHandle.standardError.write(err)
+        LogPrinter(stdoutPath: record.stdoutLog, stderrPath: record.stderrLog).follow(fromStart: true, interval: 20_000)
+        {
+            ContainerStore.alive(pid: record.monitorPid, startTime: record.monitorStartTime)
         }
         let code = store.load(record.name)?.exitCode ?? 0
         if remove { try? store.remove(record.name) }

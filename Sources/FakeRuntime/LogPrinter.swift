@@ -19,10 +19,10 @@ struct LogPrinter {
         }
     }
 
-    /// Prints what is appended to the logs until `running` turns false.
-    func follow(while running: () -> Bool) {
+    /// Prints what is appended to the logs (or all of them, `fromStart`) until `running` turns false.
+    func follow(fromStart: Bool = false, interval: UInt32 = 100_000, while running: () -> Bool) {
         var offsets = [stdoutPath, stderrPath].map { path in
-            (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
+            fromStart ? 0 : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
         }
         var keepGoing = true
         while keepGoing {
@@ -38,7 +38,7 @@ struct LogPrinter {
                 if !data.isEmpty { handle.write(data) }
                 try? file.close()
             }
-            if keepGoing { usleep(100_000) }
+            if keepGoing { usleep(interval) }
         }
     }
 }
