@@ -15,7 +15,8 @@ struct ParsedFlags {
     var values: [String: [String]] = [:]
     var positionals: [String] = []
 
-    func has(_ name: String) -> Bool { values[name] != nil }
+    /// True if the flag was given, and not turned off again with `--flag=false`.
+    func has(_ name: String) -> Bool { values[name].map { $0.last != "false" } ?? false }
     func last(_ name: String) -> String? { values[name]?.last }
     func all(_ name: String) -> [String] { values[name] ?? [] }
 }

@@ -17,6 +17,11 @@ import Testing
         #expect(parsed.positionals == ["img", "ls", "-d"])
     }
 
+    @Test func booleanSetToFalseCountsAsNotGiven() throws {
+        let parsed = try FlagParser.parse(["--detach=false", "img"], specs: specs, command: "run", stopAtPositional: true)
+        #expect(!parsed.has("--detach"))
+    }
+
     @Test func groupedShortBooleansAreSplit() throws {
         let parsed = try FlagParser.parse(["-di", "img"], specs: specs, command: "run", stopAtPositional: true)
         #expect(parsed.has("--detach") && parsed.has("--interactive"))
