@@ -113,7 +113,8 @@ struct DockerArchive {
         }
         guard result.status.isSuccess else {
             throw .other(
-                "tar \(arguments.joined(separator: " ")): \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))"
+                "tar \(arguments.joined(separator: " ")): "
+                    + result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines)
             )
         }
     }

@@ -74,10 +74,12 @@ struct DockerCLI {
         }
         let name = face == .docker ? "Docker Engine - Community (FakeRuntime)" : "podman (FakeRuntime)"
         Output.line(
-            "Client: \(name)\n Version:           \(versionNumber)\n API version:       1.43\n OS/Arch:           linux/amd64\n"
+            "Client: \(name)\n Version:           \(versionNumber)\n API version:       1.43\n"
+                + " OS/Arch:           linux/amd64\n"
         )
         Output.line(
-            "Server: \(name)\n Engine:\n  Version:          \(versionNumber)\n  API version:      1.43\n  OS/Arch:          linux/amd64"
+            "Server: \(name)\n Engine:\n  Version:          \(versionNumber)\n  API version:      1.43\n"
+                + "  OS/Arch:          linux/amd64"
         )
         return 0
     }

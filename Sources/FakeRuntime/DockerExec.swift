@@ -59,7 +59,8 @@ extension DockerContainerCommands {
             let text =
                 face == .docker
                 ? "\(prefix)\"\(program)\": executable file not found in $PATH: unknown"
-                : "\(prefix)executable file `\(program)` not found in $PATH: No such file or directory: OCI runtime attempted to invoke a command that was not found"
+                : "\(prefix)executable file `\(program)` not found in $PATH: No such file or directory: OCI runtime "
+                    + "attempted to invoke a command that was not found"
             return .exact(text: text, code: 127)
         case .notExecutable(let path):
             return .exact(text: "\(prefix)\"\(path)\": permission denied: unknown", code: 126)

@@ -20,7 +20,8 @@ if arguments.count >= 3 && arguments[1] == "__exec-detached" {
 
 guard let (face, rest) = Face.detect(arguments: arguments) else {
     Output.errLine(
-        "usage: FakeRuntime docker|podman|apptainer|singularity ARGS..., or call it through a symlink of one of those names"
+        "usage: FakeRuntime docker|podman|apptainer|singularity ARGS..., "
+            + "or call it through a symlink of one of those names"
     )
     exit(2)
 }

@@ -31,7 +31,8 @@ import Testing
             #expect(second.status == .exited(125))
             #expect(
                 second.stderrText.hasPrefix(
-                    "docker: Error response from daemon: Conflict. The container name \"/web\" is already in use by container \"\(id)\"."
+                    "docker: Error response from daemon: Conflict. The container name \"/web\" is already in use by "
+                        + "container \"\(id)\"."
                 ))
             let podman = try await sandbox.run("podman", ["run", "-d", "--name", "web", "svc:1"])
             #expect(podman.status == .exited(125))

@@ -45,7 +45,8 @@ import Testing
             message: "FATAL:   no instance found with name ghost"),
         Case(tool: "apptainer", arguments: ["instance", "bogus"], code: 255, message: "FATAL:   Unknown command"),
         Case(
-            tool: "apptainer", arguments: ["frobnicate"], code: 255, message: "FATAL:   Unknown command \"frobnicate\""),
+            tool: "apptainer", arguments: ["frobnicate"], code: 255,
+            message: "FATAL:   Unknown command \"frobnicate\""),
     ]
 
     @Test(arguments: cases) func commandFailsWithTheRealToolsCodeAndMessage(_ item: Case) async throws {

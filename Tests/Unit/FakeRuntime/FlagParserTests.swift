@@ -18,7 +18,8 @@ import Testing
     }
 
     @Test func booleanSetToFalseCountsAsNotGiven() throws {
-        let parsed = try FlagParser.parse(["--detach=false", "img"], specs: specs, command: "run", stopAtPositional: true)
+        let parsed = try FlagParser.parse(
+            ["--detach=false", "img"], specs: specs, command: "run", stopAtPositional: true)
         #expect(!parsed.has("--detach"))
     }
 
