@@ -21,9 +21,9 @@ struct DockerContainerCommands {
         }
         guard let record = store.find(flags.positionals[0]) else { throw .noSuchContainer(flags.positionals[0]) }
         let tail = flags.last("--tail").flatMap { $0 == "all" ? nil : Int($0) }
-        LogPrinter(stdoutPath: record.stdoutLog, stderrPath: record.stderrLog).print(tail: tail)
+        let read = LogPrinter(stdoutPath: record.stdoutLog, stderrPath: record.stderrLog).print(tail: tail)
         if flags.has("--follow") {
-            LogPrinter(stdoutPath: record.stdoutLog, stderrPath: record.stderrLog).follow {
+            LogPrinter(stdoutPath: record.stdoutLog, stderrPath: record.stderrLog).follow(from: read) {
                 store.load(record.name)?.status == .running
             }
         }

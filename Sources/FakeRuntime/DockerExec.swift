@@ -39,10 +39,16 @@ extension DockerContainerCommands {
             } ?? record.hostWorkingDirectory
         let argv = Array(flags.positionals.dropFirst())
         if flags.has("--detach") {
+            // The same exec in the foreground, in a session of its own that outlives this command.
+            let pairs = environment.sorted { $0.key < $1.key }.flatMap { ["-e", "\($0.key)=\($0.value)"] }
             let command = Command(
-                ContainerLauncher.selfExecutable, ["__exec-detached"] + argv, environment: environment,
-                workingDirectory: workdir)
-            _ = try? Subprocess.spawn(command, options: SpawnOptions(newSession: true))
+                ContainerLauncher.selfExecutable, ["exec", "-w", workdir] + pairs + [record.name] + argv,
+                environment: invocation.environment, argv0: face.rawValue)
+            do {
+                _ = try Subprocess.spawn(command, options: SpawnOptions(newSession: true))
+            } catch {
+                throw .other("exec -d: \(error)")
+            }
             return 0
         }
         let failure = ContainerEntry.enter(

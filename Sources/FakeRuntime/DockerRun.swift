@@ -112,8 +112,7 @@ struct DockerRun {
     /// Without `-d` the command streams the container's output until it ends and exits with its code (and
     /// removes it for `--rm`: the supervisor removes only detached ones, so the output is still there).
     private func foreground(_ record: ContainerRecord, store: ContainerStore, remove: Bool) -> Int32 {
-        LogPrinter(stdoutPath: record.stdoutLog, stderrPath: record.stderrLog).follow(fromStart: true, interval: 20_000)
-        {
+        LogPrinter(stdoutPath: record.stdoutLog, stderrPath: record.stderrLog).follow(interval: 20_000) {
             ContainerStore.alive(pid: record.monitorPid, startTime: record.monitorStartTime)
         }
         let code = store.load(record.name)?.exitCode ?? 0

@@ -6,9 +6,16 @@ struct LogPrinter {
     let stdoutPath: String
     let stderrPath: String
 
-    func print(tail: Int?) {
+    /// Prints the logs so far (the last `tail` lines of each) and returns how far it read in each file.
+    @discardableResult
+    func print(tail: Int?) -> [UInt64] {
+        var offsets: [UInt64] = []
         for (path, handle) in [(stdoutPath, FileHandle.standardOutput), (stderrPath, FileHandle.standardError)] {
-            guard var data = FileManager.default.contents(atPath: path) else { continue }
+            guard var data = FileManager.default.contents(atPath: path) else {
+                offsets.append(0)
+                continue
+            }
+            offsets.append(UInt64(data.count))
             if let tail {
                 let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
                 let complete = data.last == UInt8(ascii: "\n") ? lines.dropLast() : lines[...]
@@ -17,13 +24,12 @@ struct LogPrinter {
             }
             handle.write(data)
         }
+        return offsets
     }
 
-    /// Prints what is appended to the logs (or all of them, `fromStart`) until `running` turns false.
-    func follow(fromStart: Bool = false, interval: UInt32 = 100_000, while running: () -> Bool) {
-        var offsets = [stdoutPath, stderrPath].map { path in
-            fromStart ? 0 : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
-        }
+    /// Prints what the logs hold beyond `offsets` (stdout, stderr) until `running` turns false.
+    func follow(from offsets: [UInt64] = [0, 0], interval: UInt32 = 100_000, while running: () -> Bool) {
+        var offsets = offsets
         var keepGoing = true
         while keepGoing {
             keepGoing = running()

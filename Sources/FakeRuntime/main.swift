@@ -11,13 +11,6 @@ if arguments.count >= 3 && arguments[1] == "__monitor" {
 if arguments.count >= 3 && arguments[1] == "__exec" {
     exit(ContainerExec.main(directory: arguments[2]))
 }
-if arguments.count >= 3 && arguments[1] == "__exec-detached" {
-    let environment = ProcessInfo.processInfo.environment
-    let command = Command(arguments[2], Array(arguments.dropFirst(3)), environment: environment)
-    Output.errLine("\(ProcessImage.replace(with: command))")
-    exit(126)
-}
-
 guard let (face, rest) = Face.detect(arguments: arguments) else {
     Output.errLine(
         "usage: FakeRuntime docker|podman|apptainer|singularity ARGS..., "

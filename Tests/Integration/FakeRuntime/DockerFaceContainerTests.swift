@@ -277,3 +277,35 @@ import Testing
         }
     }
 }
+
+@Suite struct DockerFaceStreamTests {
+    @Test func detachedExecRunsInsideTheContainerAfterTheCommandReturns() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            _ = try await sandbox.output("docker", ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "svc"])
+            let marker = sandbox.workDirectory.appendingPathComponent("marker").path
+            let result = try await sandbox.run(
+                "docker", ["exec", "-d", "-e", "WORD=inside", "s", "sh", "-c", "echo \"$WORD $(pwd)\" > \(marker)"])
+            #expect(result.status == .exited(0))
+            #expect(
+                try await FakeRuntimeSandbox.eventually {
+                    (try? String(contentsOfFile: marker, encoding: .utf8)) == "inside /srv\n"
+                })
+        }
+    }
+
+    @Test func followedLogsStreamUntilTheContainerEnds() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            try await sandbox.buildImage("oneshot", tag: "job")
+            _ = try await sandbox.output(
+                "docker",
+                [
+                    "run", "-d", "--name", "t", "--entrypoint", "sh", "job", "-c",
+                    "for i in 1 2 3; do echo tick $i; sleep 0.1; done",
+                ])
+            let result = try await sandbox.run("docker", ["logs", "-f", "t"], timeout: .seconds(20))
+            #expect(!result.timedOut)
+            #expect(result.stdoutText == "tick 1\ntick 2\ntick 3\n")
+        }
+    }
+}
