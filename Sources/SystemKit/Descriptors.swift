@@ -14,7 +14,7 @@ public enum Descriptors {
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }
 
-    /// Reads until end-of-file or `timeout`; nil on timeout. EINTR is retried.
+    /// Reads until end-of-file or `timeout`; nil on timeout (what was read by then is dropped). EINTR is retried.
     public static func readAll(_ fd: Int32, timeout: Duration?) throws(SystemError) -> [UInt8]? {
         let deadline = timeout.map { ContinuousClock.now + $0 }
         var bytes: [UInt8] = []
