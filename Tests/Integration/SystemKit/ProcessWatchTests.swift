@@ -38,8 +38,9 @@ import Testing
 
     @Test(
         .enabled(
-            if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"),
-            "mount namespaces need root and unshare(1)"))
+            if: geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
+                && FileManager.default.isExecutableFile(atPath: "/usr/bin/mount"),
+            "mount namespaces need root, unshare(1) and mount(8)"))
     func processInItsOwnMountNamespaceSeesItsBindMountAndTheHostDoesNot() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ns-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
