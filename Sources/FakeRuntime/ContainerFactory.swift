@@ -7,6 +7,7 @@ struct ContainerFactory {
     var state: StateStore { invocation.state }
 
     struct Spec {
+        var id = StateStore.randomHex(64)
         var name: String
         var kind: String
         var image: String
@@ -55,7 +56,7 @@ struct ContainerFactory {
                     source: directory.appendingPathComponent("hosts").path, destination: "/etc/hosts", readOnly: false))
         }
         let record = ContainerRecord(
-            id: StateStore.randomHex(64), name: spec.name, face: invocation.face, kind: spec.kind, image: spec.image,
+            id: spec.id, name: spec.name, face: invocation.face, kind: spec.kind, image: spec.image,
             imageID: spec.imageRecord.id, imageRoot: spec.imageRoot, imagePath: spec.imagePath, path: program,
             arguments: Array(spec.argv.dropFirst()), environment: environment,
             workingDirectory: spec.workingDirectory,

@@ -56,8 +56,8 @@ struct DockerRun {
             let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             return (parts[0], parts.count > 1 ? parts[1] : "")
         }
-        let id12 = StateStore.randomHex(12)
-        environment.append(("HOSTNAME", flags.last("--hostname") ?? id12))
+        let id = StateStore.randomHex(64)
+        environment.append(("HOSTNAME", flags.last("--hostname") ?? String(id.prefix(12))))
         for file in flags.all("--env-file") {
             environment += try EnvironmentParsing.dockerFile(invocation.absolute(file), host: invocation.environment)
         }
@@ -84,7 +84,7 @@ struct DockerRun {
         }
         let factory = ContainerFactory(invocation: invocation, store: store)
         let spec = ContainerFactory.Spec(
-            name: name, kind: "container", image: imageName, imageRecord: image,
+            id: id, name: name, kind: "container", image: imageName, imageRecord: image,
             imageRoot: invocation.images.rootfs(image.id).path, imagePath: nil, argv: argv, environment: environment,
             workingDirectory: workdir, user: flags.last("--user") ?? image.user, hostname: flags.last("--hostname"),
             binds: binds, ports: flags.all("--publish"), extraHosts: flags.all("--add-host"), labels: labels,

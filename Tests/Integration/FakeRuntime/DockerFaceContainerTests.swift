@@ -17,6 +17,8 @@ import Testing
                 try await sandbox.inspect("web", "{{.State.Status}} {{.State.ExitCode}} {{.Name}}") == "running 0 /web")
             let pid = Int32(try await sandbox.inspect("web", "{{.State.Pid}}"))!
             #expect(FakeRuntimeProbe.isRunning(pid))
+            let hostname = try await sandbox.output("docker", ["exec", "web", "sh", "-c", "echo $HOSTNAME"])
+            #expect(hostname == String(id.prefix(12)))
             let table = try await sandbox.output("docker", ["ps"])
             #expect(table.hasPrefix("CONTAINER ID   IMAGE   COMMAND"))
         }
