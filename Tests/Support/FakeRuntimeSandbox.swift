@@ -26,11 +26,11 @@ public struct FakeRuntimeSandbox: Sendable {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         }
         try Self.linkRuntimes(into: binDirectory)
-        var environment = ProcessInfo.processInfo.environment
+        // Faults set in the caller's environment must not leak into every test.
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("FAKE_RUNTIME_") }
         environment["PATH"] = binDirectory.path + ":/usr/local/bin:/usr/bin:/bin"
         environment["FAKE_RUNTIME_ROOT"] = stateDirectory.path
         environment["FAKE_RUNTIME_REGISTRY"] = registryDirectory.path
-        environment["FAKE_RUNTIME_SLOW"] = nil
         self.environment = environment
     }
 
