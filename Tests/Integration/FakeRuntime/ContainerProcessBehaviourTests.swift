@@ -48,6 +48,26 @@ import Testing
     }
 
     @Test(.enabled(if: FakeRuntimeProbe.canMount, "bind mounts need root"))
+    func twoContainersEachSeeTheirOwnHostsFileAndTheHostKeepsItsOwn() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            try await sandbox.buildImage("tcp-service", tag: "svc")
+            let hostBefore = try String(contentsOfFile: "/etc/hosts", encoding: .utf8)
+            for copy in ["a", "b"] {
+                let hosts = sandbox.workDirectory.appendingPathComponent("hosts-\(copy)")
+                try "127.0.0.1 localhost\n127.0.0.1 db-\(copy)\n".write(to: hosts, atomically: true, encoding: .utf8)
+                _ = try await sandbox.output(
+                    "docker",
+                    ["run", "-d", "--name", copy, "-e", "SERVICE_PORT=0", "-v", "\(hosts.path):/etc/hosts", "svc"])
+            }
+            for copy in ["a", "b"] {
+                let seen = try await sandbox.output("docker", ["exec", copy, "cat", "/etc/hosts"])
+                #expect(seen == "127.0.0.1 localhost\n127.0.0.1 db-\(copy)")
+            }
+            #expect(try String(contentsOfFile: "/etc/hosts", encoding: .utf8) == hostBefore)
+        }
+    }
+
+    @Test(.enabled(if: FakeRuntimeProbe.canMount, "bind mounts need root"))
     func addHostFlagsBecomeTheContainersEtcHosts() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             try await sandbox.buildImage("tcp-service", tag: "svc")
