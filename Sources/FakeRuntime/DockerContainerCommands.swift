@@ -75,7 +75,12 @@ struct DockerContainerCommands {
         var failures: [FakeError] = []
         for name in flags.positionals {
             guard let record = store.find(name) else {
-                if !force { failures.append(.noSuchContainer(name)) }
+                // Docker 20.10+ still says so with --force, but succeeds; podman says nothing.
+                if !force {
+                    failures.append(.noSuchContainer(name))
+                } else if face == .docker {
+                    Output.errLine(FakeError.noSuchContainer(name).rendered(for: face).text)
+                }
                 continue
             }
             do {

@@ -182,7 +182,10 @@ struct DockerImageCommands {
             throw .wrongArgumentCount(command: "rmi", expected: "at least 1 argument")
         }
         for name in flags.positionals {
-            guard let image = images.find(name) else { throw .noSuchImage(name) }
+            guard let image = images.find(name) else {
+                if flags.has("--force") { continue }
+                throw .noSuchImage(name)
+            }
             try invocation.state.locked { () throws(FakeError) in
                 try? FileManager.default.removeItem(at: images.directory(image.id))
             }
