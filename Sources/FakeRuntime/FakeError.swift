@@ -123,8 +123,14 @@ enum FakeError: Error, Equatable {
                 "Error: creating container storage: the container name \"\(name)\" is already in use by \(id). You "
                     + "have to remove that container to be able to reuse that name: that name is already in use", 125
             )
-        case .notRunning:
-            return ("Error: can only create exec sessions on running containers: container state improper", 125)
+        case .notRunning(let name, _, let action):
+            if action == "kill" {
+                return (
+                    "Error: can only kill running containers. \(name) is in state exited: container state improper", 125
+                )
+            }
+            // Podman answers 126 here, so callers can tell "exists but stopped" from "missing".
+            return ("Error: can only create exec sessions on running containers: container state improper", 126)
         case .removeRunning(let name):
             return (
                 "Error: cannot remove container \(name) as it is running - running or paused containers cannot be "
