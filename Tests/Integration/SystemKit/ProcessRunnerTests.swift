@@ -28,6 +28,12 @@ import Testing
         #expect(result.stdoutText == "line one\nline two")
     }
 
+    @Test func inputTheChildNeverReadsEndsInEpipeNotInASignal() async throws {
+        let input = [UInt8](repeating: 65, count: 4 << 20)
+        let result = try await runner.run(Command("true", environment: environment), options: RunOptions(input: input))
+        #expect(result.status == .exited(0))
+    }
+
     @Test func environmentIsExactlyTheOneGiven() async throws {
         let result = try await runner.run(Command("/usr/bin/env", environment: ["ONLY": "a,b=c $d"]))
         #expect(result.stdoutText == "ONLY=a,b=c $d\n")
