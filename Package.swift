@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["MiniCompose", "SystemKit"], path: "Tests/Support"),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["MiniCompose", "PortShift", "SystemKit", "TestSupport"],
+            dependencies: ["MiniCompose", "PortShift", "SystemKit", "TestSupport", "FakeRuntime"],
             path: "Tests/Unit"
         ),
         .testTarget(

@@ -153,11 +153,3 @@ public final class ChildProcess: Sendable {
         }
     }
 }
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    public var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
-}

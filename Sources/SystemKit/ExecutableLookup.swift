@@ -4,11 +4,12 @@ import Glibc
 public enum ExecutableLookup {
     public static let defaultSearchPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-    /// A name containing `/` is used as it is; a bare name is looked up in `searchPath` (colon-separated).
+    /// A name containing `/` is a path (made absolute against this process's directory, so a child's own
+    /// working directory cannot change what it names); a bare name is looked up in `searchPath` (colon-separated).
     public static func resolve(_ name: String, searchPath: String?) throws(ProcessError) -> String {
         if name.contains("/") {
             try checkExecutable(name)
-            return name
+            return name.hasPrefix("/") ? name : currentDirectory() + "/" + name
         }
         let path = searchPath ?? defaultSearchPath
         var sawNonExecutable: String?
@@ -20,6 +21,12 @@ public enum ExecutableLookup {
         }
         if let sawNonExecutable { throw .notExecutable(path: sawNonExecutable) }
         throw .executableNotFound(name: name, searchPath: path)
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static func checkExecutable(_ path: String) throws(ProcessError) {

@@ -87,7 +87,8 @@ import Testing
         defer { close(ends[0]) }
         let child = try Subprocess.spawn(
             Command(
-                "sh", ["-c", "echo via-three >&3; ls /proc/self/fd | sort -n | tr '\\n' ' '"], environment: environment),
+                "sh", ["-c", "echo via-three >&3; ls /proc/self/fd | sort -n | tr '\\n' ' '"],
+                environment: environment),
             options: SpawnOptions(stdout: .pipe, extraDescriptors: [ends[1]]))
         close(ends[1])
         var buffer = [UInt8](repeating: 0, count: 64)

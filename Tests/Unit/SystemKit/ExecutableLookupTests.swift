@@ -31,4 +31,11 @@ import Testing
             try ExecutableLookup.resolve("/no/such/x", searchPath: nil)
         }
     }
+
+    @Test func relativePathIsMadeAbsoluteSoAChildsWorkingDirectoryCannotChangeIt() throws {
+        let depth = FileManager.default.currentDirectoryPath.split(separator: "/").count
+        let relative = String(repeating: "../", count: depth) + "bin/sh"
+        let resolved = try ExecutableLookup.resolve(relative, searchPath: nil)
+        #expect(resolved == FileManager.default.currentDirectoryPath + "/" + relative)
+    }
 }
