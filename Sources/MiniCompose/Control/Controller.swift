@@ -14,7 +14,9 @@ public actor Controller {
         public var saveImages = false
         public var processEnvironment: [String: String]
 
-        public init(load: ComposeLoadOptions, runtime: RuntimeKind, hostIP: String, processEnvironment: [String: String]) {
+        public init(
+            load: ComposeLoadOptions, runtime: RuntimeKind, hostIP: String, processEnvironment: [String: String]
+        ) {
             self.load = load
             self.runtime = runtime
             self.hostIP = hostIP
@@ -77,8 +79,10 @@ public actor Controller {
         project = fresh
         logger.info(
             "configuration reloaded",
-            ["added": String(summary.added.count), "removed": String(summary.removed.count),
-             "changed": String(summary.changed.count)])
+            [
+                "added": String(summary.added.count), "removed": String(summary.removed.count),
+                "changed": String(summary.changed.count),
+            ])
         return .success(summary)
     }
 
@@ -119,7 +123,8 @@ public actor Controller {
         configuration.settings = settings
         configuration.saveImages = options.saveImages
         configuration.selectedServices = services
-        let instance = try Instance(configuration: configuration, runner: runner, logger: logger)
+        let instance = try Instance(
+            configuration: configuration, runner: runner, logger: logger.child(component: "orchestrator"))
         instances[id] = instance
         try await instance.start()
         return instance.members
@@ -167,7 +172,8 @@ public actor Controller {
                 processEnvironment: options.processEnvironment)
             configuration.selectedServices = state.services.map(\.service).filter { project.services[$0] != nil }
             do {
-                let instance = try Instance(configuration: configuration, runner: runner, logger: logger)
+                let instance = try Instance(
+                    configuration: configuration, runner: runner, logger: logger.child(component: "orchestrator"))
                 try await instance.adopt(state)
                 instances[state.id] = instance
                 adopted.append(state.id)

@@ -181,7 +181,9 @@ public actor Instance {
             if record.state.isUp, let check = service.healthcheck, check.test != nil {
                 let resuming: HealthTracker.Status =
                     record.state == .healthy ? .healthy : record.state == .unhealthy ? .unhealthy : .starting
-                healthTasks[saved.service] = Task { await self.watchHealth(saved.service, check: check, resuming: resuming) }
+                healthTasks[saved.service] = Task {
+                    await self.watchHealth(saved.service, check: check, resuming: resuming)
+                }
             }
         }
         logger.info("instance adopted", ["services": String(records.values.filter(\.state.isUp).count)])
