@@ -63,10 +63,12 @@ public actor Instance {
         let instanceLogger = logger.with("instance", configuration.id)
         self.logger = instanceLogger
         runtime = configuration.runtime.makeRuntime()
-        context = LaunchContext(
+        var context = LaunchContext(
             runner: runner, executable: configuration.runtimeExecutable,
             environment: configuration.runtimeCommandEnvironment, workingDirectory: configuration.workingDirectory,
             stateDirectory: configuration.stateDirectory, logger: instanceLogger.child(component: "runtime"))
+        context.commandTimeout = configuration.runtimeCommandTimeout
+        self.context = context
         for name in members {
             let service = configuration.project.services[name]!
             records[name] = ServiceRecord(

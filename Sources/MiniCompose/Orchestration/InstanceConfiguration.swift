@@ -22,6 +22,8 @@ public struct InstanceConfiguration: Sendable {
     public var selectedServices: [String]?
     /// The environment mini-compose itself runs in, for runtime commands.
     public var processEnvironment: [String: String]
+    /// How long a runtime command (other than a build or a health check) may take before it is killed.
+    public var runtimeCommandTimeout: Duration = .seconds(300)
 
     public init(
         id: String, project: ComposeProject, runtime: RuntimeKind, runtimeExecutable: String? = nil,
