@@ -34,7 +34,8 @@ struct UpCommand {
         }
         let previous: InstanceState?
         do {
-            previous = try InstanceState.load(workingDirectory: instance.configuration.workingDirectory, id: instance.id)
+            previous = try InstanceState.load(
+                workingDirectory: instance.configuration.workingDirectory, id: instance.id)
         } catch {
             Terminal.err("mini-compose: error: \(error.description)\n")
             return 1
@@ -58,7 +59,8 @@ struct UpCommand {
         defer { watcher.cancel() }
         do {
             if let previous {
-                Terminal.out("mini-compose: adopting instance \"\(previous.id)\" left by process \(previous.ownerPID)\n")
+                Terminal.out(
+                    "mini-compose: adopting instance \"\(previous.id)\" left by process \(previous.ownerPID)\n")
                 try await instance.adopt(previous)
             } else {
                 try await instance.start()

@@ -24,7 +24,8 @@ public struct LauncherProject: Sendable {
         let parts = reference.split(separator: ":", maxSplits: 1)
         let tag = parts.count == 2 ? String(parts[1]) : "latest"
         let target = sandbox.registryDirectory.appendingPathComponent(String(parts[0])).appendingPathComponent(tag)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: target)
         try FileManager.default.copyItem(at: try sandbox.buildContext(fixture), to: target)
     }
@@ -32,7 +33,8 @@ public struct LauncherProject: Sendable {
     /// Copies a fixture's build context into the project directory, for services with `build:`.
     public func addBuildContext(_ fixture: String, at relativePath: String) throws {
         let target = directory.appendingPathComponent(relativePath)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: try sandbox.buildContext(fixture), to: target)
     }
 
