@@ -26,5 +26,5 @@ ensure_packages() {
 }
 
 ensure_build_deps() {
-    ensure_packages libyaml-dev pkg-config gcc libc6-dev
+    ensure_packages libyaml-dev libmicrohttpd-dev pkg-config gcc libc6-dev
 }
