@@ -228,7 +228,10 @@ final class ServerCore: @unchecked Sendable {
     func shutdown() async {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
         guard let daemon = daemon.withLock({ $0 })?.pointer else { return }
+        // From here on the listening socket is ours; closing it now makes new clients fail at once
+        // instead of waiting in the kernel's backlog for a server that will never accept them.
         let listenSocket = MHD_quiesce_daemon(daemon)
+        if listenSocket >= 0 { close(listenSocket) }
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
         while requestsInFlight > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
@@ -248,7 +251,6 @@ final class ServerCore: @unchecked Sendable {
         // Every suspended connection has now been resumed, which libmicrohttpd requires before stopping.
         MHD_stop_daemon(daemon)
         self.daemon.withLock { $0 = nil }
-        if listenSocket >= 0 { close(listenSocket) }
         Unmanaged.passUnretained(self).release()
         logger.info("stopped", ["address": address.description])
     }

@@ -18,11 +18,14 @@ public struct HTTPTestResponse: Sendable {
 /// Why the test client failed; tests treat any of these as a failure.
 public struct HTTPTestClientError: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) { self.description = description }
 }
 
 /// A blocking HTTP/1.1 client over one real TCP socket, with a deadline on every read and write. It writes
 /// requests byte for byte as the test says (any Host, no Host, odd headers) and reads one response at a time.
-public final class HTTPTestConnection {
+/// Used by one thread at a time; it is handed between threads only whole, hence `@unchecked Sendable`.
+public final class HTTPTestConnection: @unchecked Sendable {
     private let fd: Int32
     private var buffer: [UInt8] = []
 
@@ -31,10 +34,7 @@ public final class HTTPTestConnection {
         let isV6 = host.contains(":")
         fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HTTPTestClientError(description: "socket: errno \(errno)") }
-        let seconds = timeout.components.seconds
-        var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setTimeout(timeout)
         let result: Int32
         if isV6 {
             var address = sockaddr_in6()
@@ -65,6 +65,14 @@ public final class HTTPTestConnection {
     }
 
     deinit { close(fd) }
+
+    /// Changes the deadline of each later read and write.
+    public func setTimeout(_ timeout: Duration) {
+        let seconds = timeout.components.seconds
+        var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+    }
 
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
