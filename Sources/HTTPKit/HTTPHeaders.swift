@@ -47,6 +47,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     private static func sanitized(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else { return text }
-        return String(text.map { $0 == "\r" || $0 == "\n" || $0 == "\0" ? " " : $0 })
+        // Scalars, not Characters: "\r\n" is one Character and would slip past a Character comparison.
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            scalars.append(scalar == "\r" || scalar == "\n" || scalar == "\0" ? " " : scalar)
+        }
+        return String(scalars)
     }
 }

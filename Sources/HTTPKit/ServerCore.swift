@@ -13,6 +13,8 @@ final class ServerCore: @unchecked Sendable {
     private let serials = Atomic<UInt64>(0)
     private let inflight = Mutex<[UInt64: Exchange]>([:])
     private let stopping = Atomic<Bool>(false)
+    /// Requests whose head has arrived and whose response has not yet been sent in full.
+    private let openRequests = Atomic<Int>(0)
     private let daemon = Mutex<DaemonHandle?>(nil)
 
     /// The daemon pointer; libmicrohttpd's daemon calls used here are thread-safe.
@@ -75,6 +77,7 @@ final class ServerCore: @unchecked Sendable {
         guard let existing = context.pointee else {
             let exchange = Exchange(serial: serials.add(1, ordering: .relaxed).newValue, connection: connection)
             context.pointee = Unmanaged.passRetained(exchange).toOpaque()
+            openRequests.add(1, ordering: .relaxed)
             if let length = header(connection, "Content-Length"), let size = Int(length),
                 size > configuration.maxBodySize
             {
@@ -232,10 +235,7 @@ final class ServerCore: @unchecked Sendable {
         // instead of waiting in the kernel's backlog for a server that will never accept them.
         let listenSocket = MHD_quiesce_daemon(daemon)
         if listenSocket >= 0 { close(listenSocket) }
-        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
-        while requestsInFlight > 0 && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        await waitUntil(ContinuousClock.now + configuration.shutdownGracePeriod) { self.requestsInFlight == 0 }
         let unfinished = inflight.withLock { table in
             defer { table.removeAll() }
             return Array(table.values)
@@ -248,6 +248,8 @@ final class ServerCore: @unchecked Sendable {
             response.headers.set("Connection", "close")
             exchange.abandon(with: response)
         }
+        // Responses just produced are still on their way out; stopping the daemon would cut them off.
+        await waitUntil(ContinuousClock.now + .seconds(1)) { self.openRequests.load(ordering: .relaxed) == 0 }
         // Every suspended connection has now been resumed, which libmicrohttpd requires before stopping.
         MHD_stop_daemon(daemon)
         self.daemon.withLock { $0 = nil }
@@ -255,10 +257,18 @@ final class ServerCore: @unchecked Sendable {
         logger.info("stopped", ["address": address.description])
     }
 
+    /// Polls `condition` until it holds or `deadline` passes; shutdown has no event to wait on for these.
+    private func waitUntil(_ deadline: ContinuousClock.Instant, _ condition: () -> Bool) async {
+        while !condition() && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
     func requestCompleted(_ context: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
         guard let pointer = context.pointee else { return }
         Unmanaged<Exchange>.fromOpaque(pointer).release()
         context.pointee = nil
+        openRequests.subtract(1, ordering: .relaxed)
     }
 
     func libraryLog(_ message: String) {
