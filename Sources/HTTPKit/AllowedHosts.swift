@@ -7,20 +7,31 @@ public struct AllowedHosts: Sendable {
     public init(extra: [String] = []) { self.extra = extra.map { $0.lowercased() } }
 
     public func allows(_ authority: String, serverAddress: ListenAddress) -> Bool {
-        let authority = authority.lowercased()
-        let port = String(serverAddress.port)
-        for host in ["localhost", "127.0.0.1", "[::1]"] where authority == "\(host):\(port)" { return true }
-        if authority == serverAddress.description.lowercased() { return true }
+        let (host, port) = Self.split(authority)
+        let lowered = host.lowercased()
+        if let port, port == serverAddress.port {
+            if Self.loopbackNames.contains(lowered) { return true }
+            if lowered == serverAddress.host || lowered == "[\(serverAddress.host)]" { return true }
+        }
         guard !extra.isEmpty else { return false }
-        let hostPart = Self.host(of: authority)
-        return extra.contains { $0 == authority || $0 == hostPart }
+        let whole = authority.lowercased()
+        return extra.contains { $0 == whole || $0 == lowered }
     }
 
-    /// The host of `host:port` or `[v6]:port`.
-    static func host(of authority: String) -> String {
+    private static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "[::1]"]
+
+    /// The host (brackets kept for IPv6) and the port, if one is given and numeric.
+    static func split(_ authority: String) -> (host: Substring, port: UInt16?) {
+        let hostEnd: String.Index
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-            return String(authority[...close])
+            hostEnd = authority.index(after: close)
+        } else {
+            hostEnd = authority.firstIndex(of: ":") ?? authority.endIndex
         }
-        return String(authority.split(separator: ":", maxSplits: 1).first ?? "")
+        let rest = authority[hostEnd...]
+        guard rest.hasPrefix(":") else { return (authority[..<hostEnd], nil) }
+        let digits = rest.dropFirst()
+        let port = digits.allSatisfy { $0.isASCII && $0.isNumber } ? UInt16(digits) : nil
+        return (authority[..<hostEnd], port)
     }
 }

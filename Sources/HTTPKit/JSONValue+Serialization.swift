@@ -13,14 +13,14 @@ extension JSONValue {
 
     private func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let flag): out.append(contentsOf: Array((flag ? "true" : "false").utf8))
-        case .int(let number): out.append(contentsOf: Array(String(number).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .int(let number): out.append(contentsOf: String(number).utf8)
         case .double(let number):
             if number.isFinite {
-                out.append(contentsOf: Array(Self.formatted(number).utf8))
+                out.append(contentsOf: Self.formatted(number).utf8)
             } else {
-                out.append(contentsOf: Array("null".utf8))
+                out.append(contentsOf: "null".utf8)
             }
         case .string(let text): Self.writeString(text, to: &out)
         case .array(let items):
@@ -59,7 +59,7 @@ extension JSONValue {
             case UInt8(ascii: "\r"): out.append(contentsOf: [92, UInt8(ascii: "r")])
             case UInt8(ascii: "\t"): out.append(contentsOf: [92, UInt8(ascii: "t")])
             case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(contentsOf: "\\u00".utf8)
                 out.append(hexDigits[Int(byte >> 4)])
                 out.append(hexDigits[Int(byte & 0xF)])
             default: out.append(byte)

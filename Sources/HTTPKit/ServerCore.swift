@@ -189,6 +189,10 @@ final class ServerCore: @unchecked Sendable {
         guard let created else { return .NO }
         defer { MHD_destroy_response(created) }
         MHD_add_response_header(created, "X-Content-Type-Options", "nosniff")
+        if !response.headers.contains("Cache-Control") {
+            // State changes by the second; a cached answer would mislead.
+            MHD_add_response_header(created, "Cache-Control", "no-store")
+        }
         for (name, value) in response.headers where MHD_add_response_header(created, name, value) == .NO {
             logger.warning("response header refused", ["header": name])
         }

@@ -31,10 +31,16 @@ public final class HTTPTestConnection: @unchecked Sendable {
 
     /// Connects to `host` (numeric IPv4 or IPv6) and `port`; every read or write gives up after `timeout`.
     public init(host: String = "127.0.0.1", port: UInt16, timeout: Duration = .seconds(5)) throws {
-        let isV6 = host.contains(":")
-        fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw HTTPTestClientError(description: "socket: errno \(errno)") }
+        // The descriptor is stored only once connected: a throwing init of a fully initialised object
+        // still runs deinit, which would close the descriptor a second time (and maybe someone else's).
+        fd = try Self.connected(host: host, port: port)
         setTimeout(timeout)
+    }
+
+    private static func connected(host: String, port: UInt16) throws -> Int32 {
+        let isV6 = host.contains(":")
+        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw HTTPTestClientError(description: "socket: errno \(errno)") }
         let result: Int32
         if isV6 {
             var address = sockaddr_in6()
@@ -62,6 +68,7 @@ public final class HTTPTestConnection: @unchecked Sendable {
             close(fd)
             throw HTTPTestClientError(description: "connect \(host):\(port): \(String(cString: strerror(code)))")
         }
+        return fd
     }
 
     deinit { close(fd) }

@@ -32,9 +32,9 @@ extension HTTPKitTests {
             }
         }
 
-        @Test(arguments: ["/echo", "/fast"])
-        func manyConcurrentClientsEachGetTheirOwnAnswer(_ prefix: String) async throws {
-            let test = try TestServer.start(Self.router(gate: Gate()))
+        @Test(arguments: ["/echo", "/fast"], [1, 2])
+        func manyConcurrentClientsEachGetTheirOwnAnswer(_ prefix: String, threads: Int) async throws {
+            let test = try TestServer.start(Self.router(gate: Gate())) { $0.threads = threads }
             let port = test.port
             let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
                 for client in 0..<20 {

@@ -45,6 +45,8 @@ extension HTTPKitTests {
             #expect(text.header("Content-Type") == "text/plain; charset=utf-8")
             #expect(text.text == "started web-1\n")
             #expect(json.header("X-Request-Id") != nil)
+            #expect(json.header("Cache-Control") == "no-store")
+            #expect(json.header("X-Content-Type-Options") == "nosniff")
             #expect(json.header("X-Request-Id") != text.header("X-Request-Id"))
             await test.server.shutdown()
         }
