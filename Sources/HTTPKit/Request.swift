@@ -28,10 +28,20 @@ public struct Request: Sendable {
         id: String, method: HTTPMethod, path: String, query: QueryParameters = QueryParameters(),
         headers: HTTPHeaders = [:], body: [UInt8] = [], serverAddress: ListenAddress, logger: Logger
     ) throws(HTTPError) {
+        try self.init(
+            id: id, method: method, path: path, segments: RequestTarget(rawPath: path).segments, query: query,
+            headers: headers, body: body, serverAddress: serverAddress, logger: logger)
+    }
+
+    /// Takes the segments as given, for answering a request whose path could not be decoded.
+    init(
+        id: String, method: HTTPMethod, path: String, segments: [String], query: QueryParameters,
+        headers: HTTPHeaders, body: [UInt8], serverAddress: ListenAddress, logger: Logger
+    ) {
         self.id = id
         self.method = method
         self.path = path
-        self.segments = try RequestTarget(rawPath: path).segments
+        self.segments = segments
         self.query = query
         self.headers = headers
         self.body = body

@@ -104,7 +104,7 @@ final class ServerCore: @unchecked Sendable {
         }
         let request: Request
         do {
-            request = try makeRequest(exchange, url: url, method: method, withBody: true)
+            request = try makeRequest(exchange, url: url, method: method)
         } catch {
             return reject(exchange, url: url, method: method, with: error)
         }
@@ -153,13 +153,12 @@ final class ServerCore: @unchecked Sendable {
     private func reject(
         _ exchange: Exchange, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, with error: HTTPError
     ) -> MHD_Result {
-        let request: Request
-        do {
-            request = try makeRequest(exchange, url: url, method: method, withBody: false)
-        } catch {
-            // The path itself is malformed: answer for the root so the error still has an id and a log line.
-            request = try! makeRequest(exchange, url: "/", method: method, withBody: false)
-        }
+        // The request may be the malformed one being refused, so it is built without decoding anything.
+        let connection = exchange.connection
+        let request = Request(
+            id: requestID(exchange), method: HTTPMethod(String(cString: method)), path: String(cString: url),
+            segments: [], query: QueryParameters(), headers: headers(connection), body: [], serverAddress: address,
+            logger: logger)
         var response = application.reject(request, with: error)
         if error.status == .contentTooLarge || error.status == .serviceUnavailable {
             response.headers.set("Connection", "close")
@@ -168,19 +167,21 @@ final class ServerCore: @unchecked Sendable {
     }
 
     private func makeRequest(
-        _ exchange: Exchange, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>, withBody: Bool
+        _ exchange: Exchange, url: UnsafePointer<CChar>, method: UnsafePointer<CChar>
     ) throws(HTTPError) -> Request {
         let connection = exchange.connection
         return try Request(
-            id: "\(idPrefix)-\(exchange.serial)",
+            id: requestID(exchange),
             method: HTTPMethod(String(cString: method)),
             path: String(cString: url),
             query: try queryParameters(connection),
             headers: headers(connection),
-            body: withBody ? exchange.body : [],
+            body: exchange.body,
             serverAddress: address,
             logger: logger)
     }
+
+    private func requestID(_ exchange: Exchange) -> String { "\(idPrefix)-\(exchange.serial)" }
 
     private func queue(_ response: RenderedResponse, on connection: OpaquePointer) -> MHD_Result {
         let created = response.body.withUnsafeBytes { bytes in
