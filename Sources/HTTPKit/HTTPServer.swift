@@ -10,6 +10,10 @@ import SystemKit
 /// print(server.address)  // the real port when 0 was asked for
 /// await server.shutdown()
 /// ```
+///
+/// Requests that libmicrohttpd refuses itself before any handler sees them (malformed syntax, headers over
+/// its 32 KiB connection memory, an unknown HTTP version) get its own small HTML error page, not the JSON
+/// error shape. A server must be shut down: dropping it leaves the daemon running.
 public final class HTTPServer: Sendable {
     /// The address actually bound.
     public let address: ListenAddress

@@ -7,6 +7,10 @@ public struct HostCheck: Middleware {
     public init(allowed: AllowedHosts = AllowedHosts()) { self.allowed = allowed }
 
     public func respond(to request: Request, next: Responder) async throws -> Response {
+        // Two Host fields make "which host" ambiguous, and a proxy and this check might each pick another.
+        if request.headers.values("Host").count > 1 {
+            throw HTTPError.badRequest("more than one Host header")
+        }
         if let host = request.headers["Host"], !allowed.allows(host, serverAddress: request.serverAddress) {
             throw HTTPError(
                 .misdirectedRequest, "host not allowed",

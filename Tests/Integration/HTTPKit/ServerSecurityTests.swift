@@ -41,6 +41,15 @@ extension HTTPKitTests {
             await test.server.shutdown()
         }
 
+        @Test func secondHostHeaderIsRefused() async throws {
+            let test = try Self.secured()
+            let response = try await test.fetch(
+                "GET", "/status/a", headers: [("Host", "evil.example:\(test.port)"), Self.bearer()])
+            #expect(response.status == 400)
+            #expect(response.json?["error"] == "more than one Host header")
+            await test.server.shutdown()
+        }
+
         @Test func loopbackNamesWithThePortAreAccepted() async throws {
             let test = try Self.secured()
             for host in [
