@@ -31,8 +31,14 @@ final class Exchange: @unchecked Sendable {
         self.connection = connection
     }
 
+    /// When the handler started; set once, before the exchange is shared with the handler.
+    private(set) var handlingSince = ContinuousClock.now
+
     /// Marks the handler as started, before its task exists.
-    func beginHandling() { state.withLock { $0 = .running } }
+    func beginHandling() {
+        handlingSince = ContinuousClock.now
+        state.withLock { $0 = .running }
+    }
 
     /// After starting the handler: its response if it already finished, else suspends the connection
     /// until it does. Called on the polling thread, inside the access callback.

@@ -10,6 +10,9 @@ public struct ServerConfiguration: Sendable {
     /// Polling threads sharing the listening socket (the connection limit is split between them). Two
     /// measured clearly faster than one on a two-core machine under wrk; more rarely help.
     public var threads: Int = 2
+    /// A handler still running after this long is answered with 503 and cancelled; nil lets handlers run as
+    /// long as they like (the default, as stopping a stack may legitimately take minutes).
+    public var handlerTimeout: Duration?
     /// How long `shutdown` lets running handlers finish before answering their requests with 503.
     public var shutdownGracePeriod: Duration = .seconds(5)
 

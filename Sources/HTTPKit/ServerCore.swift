@@ -16,6 +16,7 @@ final class ServerCore: @unchecked Sendable {
     /// Requests whose head has arrived and whose response has not yet been sent in full.
     private let openRequests = Atomic<Int>(0)
     private let daemon = Mutex<DaemonHandle?>(nil)
+    private let watchdog = Mutex<Task<Void, Never>?>(nil)
 
     /// The daemon pointer; libmicrohttpd's daemon calls used here are thread-safe.
     struct DaemonHandle: @unchecked Sendable {
@@ -58,6 +59,9 @@ final class ServerCore: @unchecked Sendable {
             return false
         }
         daemon.withLock { $0 = DaemonHandle(pointer: started) }
+        if let limit = configuration.handlerTimeout {
+            watchdog.withLock { $0 = Task { await self.watchHandlers(limit: limit) } }
+        }
         return true
     }
 
@@ -231,10 +235,36 @@ final class ServerCore: @unchecked Sendable {
         return QueryParameters(decoded)
     }
 
+    // MARK: - Handler timeout
+
+    /// Answers handlers that overrun `limit` with 503, checking a few times per period, until shutdown.
+    private func watchHandlers(limit: Duration) async {
+        let period = min(limit / 4, .seconds(1))
+        while !Task.isCancelled {
+            try? await Task.sleep(for: period)
+            let now = ContinuousClock.now
+            let overdue = inflight.withLock { table in
+                table.values.filter { now - $0.handlingSince > limit }
+            }
+            for exchange in overdue {
+                logger.warning("handler timed out", ["request_id": requestID(exchange)])
+                exchange.abandon(with: Self.unavailable("request timed out"))
+                inflight.withLock { _ = $0.removeValue(forKey: exchange.serial) }
+            }
+        }
+    }
+
+    private static func unavailable(_ reason: String) -> RenderedResponse {
+        var response = Response.error(HTTPError.unavailable(reason)).rendered(prefersJSON: true)
+        response.headers.set("Connection", "close")
+        return response
+    }
+
     // MARK: - Shutdown
 
     func shutdown() async {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        watchdog.withLock { $0?.cancel() }
         guard let daemon = daemon.withLock({ $0 })?.pointer else { return }
         // From here on the listening socket is ours; closing it now makes new clients fail at once
         // instead of waiting in the kernel's backlog for a server that will never accept them.
@@ -249,9 +279,7 @@ final class ServerCore: @unchecked Sendable {
             logger.warning("answering unfinished requests with 503", ["count": String(unfinished.count)])
         }
         for exchange in unfinished {
-            var response = Response.error(HTTPError.unavailable("server is shutting down")).rendered(prefersJSON: true)
-            response.headers.set("Connection", "close")
-            exchange.abandon(with: response)
+            exchange.abandon(with: Self.unavailable("server is shutting down"))
         }
         // Responses just produced are still on their way out; stopping the daemon would cut them off.
         await waitUntil(ContinuousClock.now + .seconds(1)) { self.openRequests.load(ordering: .relaxed) == 0 }

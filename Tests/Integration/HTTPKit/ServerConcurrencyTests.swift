@@ -59,6 +59,23 @@ extension HTTPKitTests {
             await test.server.shutdown()
         }
 
+        @Test func handlerOverrunningTheTimeoutGets503WhileOthersAreServed() async throws {
+            let gate = Gate()
+            let test = try TestServer.start(Self.router(gate: gate)) { $0.handlerTimeout = .milliseconds(300) }
+            let started = ContinuousClock.now
+            async let slow = test.fetch("GET", "/slow")
+            try await Self.waitForInFlight(test.server, 1)
+            #expect(try await test.fetch("GET", "/echo/quick").status == 200)
+            let response = try await slow
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+            #expect(response.status == 503)
+            #expect(response.json == ["error": "request timed out", "detail": nil])
+            #expect(test.logs.records.contains { $0.message == "handler timed out" })
+            #expect(test.server.requestsInFlight == 0)
+            await gate.release()
+            await test.server.shutdown()
+        }
+
         @Test(arguments: ["/slow", "/slow-immediate"])
         func slowHandlerDoesNotBlockAFastOne(_ slowPath: String) async throws {
             let gate = Gate()
