@@ -159,6 +159,12 @@ public actor Controller {
 
     public func instance(_ id: String) -> Instance? { instances[id] }
 
+    /// The last lines of one service's output.
+    public func logs(id: String, service: String, tail: Int?) async throws(LaunchError) -> String {
+        guard let instance = instances[id] else { throw .unknownInstance(id) }
+        return try await instance.logs(service: service, tail: tail)
+    }
+
     /// Adopts instances of this project that a previous mini-compose process left running.
     public func adoptLeftovers() async -> [String] {
         var adopted: [String] = []

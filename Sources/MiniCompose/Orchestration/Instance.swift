@@ -202,6 +202,14 @@ public actor Instance {
 
     public var currentPhase: Phase { phase }
 
+    /// The last `tail` lines of a service's output, as the runtime keeps it.
+    public func logs(service: String, tail: Int?) async throws(LaunchError) -> String {
+        guard let record = records[service] else {
+            throw .unknownService(service, suggestion: Suggestions.closest(to: service, in: records.keys))
+        }
+        return try await runtime.logs(container: record.container, tail: tail, context: context)
+    }
+
     // MARK: State changes
 
     func setState(_ name: String, _ state: ServiceState) {
