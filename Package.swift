@@ -23,8 +23,8 @@ let package = Package(
         ),
         .target(name: "SystemKit"),
         .target(name: "HTTPKit", dependencies: ["CMicroHTTPD", "SystemKit"]),
-        .target(name: "MiniCompose", dependencies: ["CYaml", "HTTPKit", "SystemKit"]),
-        .executableTarget(name: "MiniComposeCLI", dependencies: ["HTTPKit", "MiniCompose", "SystemKit"]),
+        .target(name: "MiniCompose", dependencies: ["CYaml", "HTTPKit", "PortShift", "SystemKit"]),
+        .executableTarget(name: "MiniComposeCLI", dependencies: ["HTTPKit", "MiniCompose", "PortShift", "SystemKit"]),
         .target(name: "PortShift", dependencies: ["SystemKit"]),
         .executableTarget(
             name: "PortOffsetServer",

@@ -35,7 +35,9 @@ struct ServeCommand {
         let positionals = try arguments.positionals()
         guard positionals.count <= 1 else { throw UsageError(message: "serve takes one HOST_IP") }
         if let hostIP = positionals.first {
-            guard HostsFile.isIPAddress(hostIP) else { throw UsageError(message: "HOST_IP \"\(hostIP)\" is not an IP address") }
+            guard HostsFile.isIPAddress(hostIP) else {
+                throw UsageError(message: "HOST_IP \"\(hostIP)\" is not an IP address")
+            }
             launch.hostIP = hostIP
         }
         let listen: ListenAddress
@@ -58,6 +60,23 @@ struct ServeCommand {
         options.runtimePath = launch.runtimePath
         options.workingDirectory = launch.workingDirectory
         options.saveImages = launch.saveImages
+        options.portShiftByDefault = launch.portShift
+        let loaded = try? ComposeLoader(options: global.loadOptions()).load()
+        if let project = loaded {
+            options.portShift = try launch.portShiftSettings(for: project)
+            options.portShiftByDefault =
+                options.portShift != nil
+                && (launch.portShift
+                    || PortShiftSettings.fromProject(project, libraryPath: "") != nil)
+        }
+        if options.portShift == nil, let shim = launch.shimPath ?? LaunchOptions.defaultShim() {
+            // PortShift stays available per instance (/start/<id>/?portshift=1) whenever the shim is at hand.
+            var settings = PortShiftSettings(libraryPath: shim)
+            settings.startServerIfMissing = launch.offsetServer == "auto"
+            settings.serverAddress = launch.offsetServer == "auto" ? settings.serverAddress : launch.offsetServer
+            settings.exceptPorts += launch.exceptPorts
+            options.portShift = settings
+        }
         let controller: Controller
         do {
             controller = try Controller(options: options, logger: global.logger.child(component: "controller"))

@@ -19,13 +19,16 @@ public final class ServerHarness: @unchecked Sendable {
             ["serve", hostIP, "-f", composeFile, "--listen", "127.0.0.1:0"] + arguments, environment: environment,
             workingDirectory: (composeFile as NSString).deletingLastPathComponent)
         process = try Subprocess.spawn(
-            command, options: SpawnOptions(stdin: .null, stdout: .file(path: logFile, append: true),
-                                           stderr: .file(path: logFile, append: true)))
+            command,
+            options: SpawnOptions(
+                stdin: .null, stdout: .file(path: logFile, append: true),
+                stderr: .file(path: logFile, append: true)))
         let deadline = ContinuousClock.now + .seconds(30)
         var found: UInt16?
         while found == nil, ContinuousClock.now < deadline {
             if let status = try process.poll() {
-                throw HarnessError(description: "mini-compose serve exited (\(status)) before listening:\n\(Self.read(logFile))")
+                throw HarnessError(
+                    description: "mini-compose serve exited (\(status)) before listening:\n\(Self.read(logFile))")
             }
             found = Self.boundPort(in: Self.read(logFile))
             if found == nil { usleep(10_000) }
@@ -57,7 +60,8 @@ public final class ServerHarness: @unchecked Sendable {
 
     /// GET (or another method) with JSON asked for; `accept: nil` asks for the text form.
     public func request(
-        _ method: String = "GET", _ path: String, accept: String? = "application/json", headers: [(String, String)] = [],
+        _ method: String = "GET", _ path: String, accept: String? = "application/json",
+        headers: [(String, String)] = [],
         body: String? = nil, host: String? = nil
     ) async throws -> HTTPTestResponse {
         var all = headers
@@ -77,7 +81,9 @@ public final class ServerHarness: @unchecked Sendable {
     }
 
     /// Waits until `/status/<id>/` shows every service in one of `states`.
-    public func waitForStates(_ id: String, _ states: Set<String>, timeout: Duration = .seconds(30)) async throws -> Bool {
+    public func waitForStates(_ id: String, _ states: Set<String>, timeout: Duration = .seconds(30)) async throws
+        -> Bool
+    {
         try await FakeRuntimeSandbox.eventually(timeout: timeout, every: .milliseconds(50)) {
             let response = try await self.request("GET", "/status/\(id)/")
             guard response.status == 200, let services = Self.object(response)?["services"] as? [[String: Any]] else {

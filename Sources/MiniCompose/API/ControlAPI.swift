@@ -20,7 +20,8 @@ public enum ControlAPI {
                     "reloaded": true, "added": strings(summary.added), "removed": strings(summary.removed),
                     "changed": strings(summary.changed), "warnings": strings(summary.warnings),
                 ]
-                let text = "reloaded: added \(list(summary.added)); removed \(list(summary.removed)); "
+                let text =
+                    "reloaded: added \(list(summary.added)); removed \(list(summary.removed)); "
                     + "changed \(list(summary.changed))\n"
                 return .negotiated(json, text: text)
             case .failure(let error):
@@ -42,7 +43,8 @@ public enum ControlAPI {
 
         router.get("/container_settings") { _ in
             let settings = SecretMasking.masked(await controller.settings)
-            return .negotiated(object(settings), text: settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined())
+            return .negotiated(
+                object(settings), text: settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined())
         }
         router.post("/container_settings") { request in
             let settings = try parseSettings(request)
@@ -54,7 +56,13 @@ public enum ControlAPI {
 
         router.get("/start/{id:name}", changesState: true) { request in
             let id = try request.parameter("id")
-            let services = try await controller.start(id: id)
+            let portShift = try request.query["portshift"].map { text throws(HTTPError) -> Bool in
+                guard ["0", "1", "true", "false"].contains(text) else {
+                    throw HTTPError.invalidParameter("portshift", value: text, reason: "must be 1 or 0")
+                }
+                return text == "1" || text == "true"
+            }
+            let services = try await controller.start(id: id, portShift: portShift)
             return .negotiated(
                 ["id": .string(id), "starting": strings(services)],
                 text: "starting instance \(id): \(services.joined(separator: ", "))\n")
@@ -129,7 +137,9 @@ public enum ControlAPI {
             guard !text.contains("\0") else {
                 throw .badRequest("setting \(name) holds a NUL byte", detail: .string(name))
             }
-            guard result[name] == nil else { throw .badRequest("setting \(name) is given twice", detail: .string(name)) }
+            guard result[name] == nil else {
+                throw .badRequest("setting \(name) is given twice", detail: .string(name))
+            }
             result[name] = text
         }
         return result

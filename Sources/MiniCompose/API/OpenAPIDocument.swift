@@ -7,10 +7,10 @@ enum OpenAPIDocument {
         "info": [
             "title": "Mini Compose control API", "version": .string(miniComposeVersion),
             "description": """
-                Start, stop and watch instances of a compose project. Responses are JSON when the request says \
-                Accept: application/json (errors always are), short text otherwise. With a token configured, \
-                every request but GET / needs Authorization: Bearer <token>.
-                """,
+            Start, stop and watch instances of a compose project. Responses are JSON when the request says \
+            Accept: application/json (errors always are), short text otherwise. With a token configured, \
+            every request but GET / needs Authorization: Bearer <token>.
+            """,
         ],
         "components": [
             "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
@@ -28,7 +28,8 @@ enum OpenAPIDocument {
                         "service": ["type": "string"],
                         "state": [
                             "type": "string",
-                            "description": "CREATED, STARTING, RUNNING, HEALTHY, UNHEALTHY, EXITED(code), STOPPED or FAILED",
+                            "description":
+                                "CREATED, STARTING, RUNNING, HEALTHY, UNHEALTHY, EXITED(code), STOPPED or FAILED",
                         ],
                         "reason": ["type": "string", "nullable": true], "container": ["type": "string"],
                         "runtime": ["type": "string"], "started_at": ["type": "number", "nullable": true],
@@ -54,49 +55,76 @@ enum OpenAPIDocument {
             ("/", ["get": operation("The control panel (HTML).", html: true, security: false)]),
             ("/healthz", ["get": operation("Liveness of the server.")]),
             ("/openapi.json", ["get": operation("This document.")]),
-            ("/reload/", ["get": operation("Re-read the compose file; on failure the last good model stays.", errors: [422])]),
+            (
+                "/reload/",
+                ["get": operation("Re-read the compose file; on failure the last good model stays.", errors: [422])]
+            ),
             ("/runtime", ["get": operation("The runtime instances start with.")]),
-            ("/set_runtime/{name}/", [
-                "parameters": [parameter("name", "docker, podman, apptainer or singularity")],
-                "get": operation("Switch the runtime for instances started afterwards.", errors: [400]),
-            ]),
-            ("/container_settings/", [
-                "get": operation("The settings given to every container (secret-looking values masked)."),
-                "post": operation(
-                    "Replace the settings: a JSON object of string values with names [A-Za-z_][A-Za-z0-9_]*.",
-                    errors: [400, 413], body: ["$ref": "#/components/schemas/Settings"]),
-            ]),
-            ("/start/{id}/", [
-                "parameters": [["$ref": "#/components/parameters/id"]],
-                "get": operation("Start an instance of the project.", errors: [400, 409]),
-            ]),
-            ("/stop/{id}/", [
-                "parameters": [["$ref": "#/components/parameters/id"]],
-                "get": operation("Stop an instance (all for every one).", errors: [400, 404]),
-            ]),
+            (
+                "/set_runtime/{name}/",
+                [
+                    "parameters": [parameter("name", "docker, podman, apptainer or singularity")],
+                    "get": operation("Switch the runtime for instances started afterwards.", errors: [400]),
+                ]
+            ),
+            (
+                "/container_settings/",
+                [
+                    "get": operation("The settings given to every container (secret-looking values masked)."),
+                    "post": operation(
+                        "Replace the settings: a JSON object of string values with names [A-Za-z_][A-Za-z0-9_]*.",
+                        errors: [400, 413], body: ["$ref": "#/components/schemas/Settings"]),
+                ]
+            ),
+            (
+                "/start/{id}/",
+                [
+                    "parameters": [["$ref": "#/components/parameters/id"]],
+                    "get": operation("Start an instance of the project.", errors: [400, 409]),
+                ]
+            ),
+            (
+                "/stop/{id}/",
+                [
+                    "parameters": [["$ref": "#/components/parameters/id"]],
+                    "get": operation("Stop an instance (all for every one).", errors: [400, 404]),
+                ]
+            ),
             ("/status/", ["get": operation("Every instance and its services.")]),
-            ("/status/{id}/", [
-                "parameters": [["$ref": "#/components/parameters/id"]],
-                "get": operation(
-                    "One instance and its services.", errors: [400, 404],
-                    schema: ["$ref": "#/components/schemas/Instance"]),
-            ]),
-            ("/logs/{id}/{service}/", [
-                "parameters": [
-                    ["$ref": "#/components/parameters/id"], ["$ref": "#/components/parameters/service"],
-                    [
-                        "name": "tail", "in": "query", "required": false,
-                        "schema": ["type": "integer", "minimum": 0],
+            (
+                "/status/{id}/",
+                [
+                    "parameters": [["$ref": "#/components/parameters/id"]],
+                    "get": operation(
+                        "One instance and its services.", errors: [400, 404],
+                        schema: ["$ref": "#/components/schemas/Instance"]),
+                ]
+            ),
+            (
+                "/logs/{id}/{service}/",
+                [
+                    "parameters": [
+                        ["$ref": "#/components/parameters/id"], ["$ref": "#/components/parameters/service"],
+                        [
+                            "name": "tail", "in": "query", "required": false,
+                            "schema": ["type": "integer", "minimum": 0],
+                        ],
                     ],
-                ],
-                "get": operation("The last lines of a service's output (text).", errors: [400, 404], text: true),
-            ]),
-            ("/stopServer", [
-                "parameters": [
-                    ["name": "keep", "in": "query", "required": false, "schema": ["type": "string", "enum": ["0", "1"]]]
-                ],
-                "get": operation("Stop every instance (unless keep=1) and shut the server down."),
-            ]),
+                    "get": operation("The last lines of a service's output (text).", errors: [400, 404], text: true),
+                ]
+            ),
+            (
+                "/stopServer",
+                [
+                    "parameters": [
+                        [
+                            "name": "keep", "in": "query", "required": false,
+                            "schema": ["type": "string", "enum": ["0", "1"]],
+                        ]
+                    ],
+                    "get": operation("Stop every instance (unless keep=1) and shut the server down."),
+                ]
+            ),
         ]
         for kind in RuntimeKind.allCases {
             result.append(("/set_\(kind.rawValue)/", ["get": operation("Switch the runtime to \(kind.rawValue).")]))

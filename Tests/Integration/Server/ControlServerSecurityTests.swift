@@ -67,7 +67,8 @@ import Testing
         try await FakeRuntimeSandbox.with { sandbox in
             let project = try LauncherProject(
                 sandbox: sandbox,
-                compose: "name: oas\nservices:\n  a:\n    image: fixtures/tcp-service:1\n    environment: {SERVICE_PORT: \"0\"}\n",
+                compose:
+                    "name: oas\nservices:\n  a:\n    image: fixtures/tcp-service:1\n    environment: {SERVICE_PORT: \"0\"}\n",
                 images: ["fixtures/tcp-service:1": "tcp-service"])
             let server = try ServerHarness(
                 composeFile: project.directory.appendingPathComponent("compose.yaml").path,
@@ -77,7 +78,8 @@ import Testing
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             for route in [
                 "/", "/healthz", "/reload/", "/start/{id}/", "/stop/{id}/", "/status/", "/status/{id}/",
-                "/container_settings/", "/set_apptainer/", "/set_runtime/{name}/", "/logs/{id}/{service}/", "/stopServer",
+                "/container_settings/", "/set_apptainer/", "/set_runtime/{name}/", "/logs/{id}/{service}/",
+                "/stopServer",
             ] {
                 #expect(paths[route] != nil, "\(route) is documented")
             }
@@ -85,14 +87,17 @@ import Testing
             for path in order {
                 for (method, operation) in paths[path] ?? [:] where method == "get" || method == "post" {
                     let concrete = path.replacingOccurrences(of: "{id}", with: "c1")
-                        .replacingOccurrences(of: "{service}", with: "a").replacingOccurrences(of: "{name}", with: "docker")
+                        .replacingOccurrences(of: "{service}", with: "a").replacingOccurrences(
+                            of: "{name}", with: "docker")
                     let body = method == "post" ? "{\"X\": \"1\"}" : nil
                     let response = try await server.request(method.uppercased(), concrete, body: body)
-                    let documented = ((operation as? [String: Any])?["responses"] as? [String: Any])?.keys.compactMap {
-                        Int($0)
-                    } ?? []
+                    let documented =
+                        ((operation as? [String: Any])?["responses"] as? [String: Any])?.keys.compactMap {
+                            Int($0)
+                        } ?? []
                     #expect(response.status < 500, "\(method) \(concrete) answered \(response.status)")
-                    #expect(documented.contains(response.status), "\(method) \(concrete): \(response.status) is documented")
+                    #expect(
+                        documented.contains(response.status), "\(method) \(concrete): \(response.status) is documented")
                 }
             }
         }
