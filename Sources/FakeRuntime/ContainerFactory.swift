@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import SystemKit
 
 /// Builds a container record from what a run command resolved, reserves its name and starts it.
 struct ContainerFactory {
@@ -29,6 +31,16 @@ struct ContainerFactory {
         var autoRemove: Bool
     }
 
+    static func instanceLogDirectory(_ invocation: Invocation, fallback: URL) -> URL {
+        guard let home = invocation.environment["HOME"], !home.isEmpty else {
+            return fallback.appendingPathComponent("instance-logs")
+        }
+        let host = SystemInfo.hostName
+        let user = SystemInfo.userName
+        let tool = invocation.face == .singularity ? "singularity" : "apptainer"
+        return URL(fileURLWithPath: home).appendingPathComponent(".\(tool)/instances/logs/\(host)/\(user)")
+    }
+
     func create(_ spec: Spec) throws(FakeError) -> ContainerRecord {
         var environment: [String] = []
         var seen: [String: Int] = [:]
@@ -46,8 +58,10 @@ struct ContainerFactory {
         if let message = faults.startFailure { throw .startFailed(message) }
         guard let program = spec.argv.first else { throw .startFailed("no command specified") }
         let directory = store.directory(spec.name)
-        // Instance logs outlive the instance, as the real tool keeps them in its own log directory.
-        let logDirectory = spec.kind == "instance" ? state.root.appendingPathComponent("instance-logs") : directory
+        // Instance logs outlive the instance, in the real tool's place for them:
+        // ~/.apptainer/instances/logs/HOST/USER/NAME.out (.singularity for singularity).
+        let logDirectory =
+            spec.kind == "instance" ? Self.instanceLogDirectory(invocation, fallback: state.root) : directory
         try? FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         var binds = spec.binds
         if !spec.extraHosts.isEmpty && !binds.contains(where: { $0.destination == "/etc/hosts" }) {

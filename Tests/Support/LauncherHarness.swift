@@ -87,7 +87,7 @@ extension InstanceSnapshot {
 
 /// Waits, polling, until the instance's snapshot satisfies `condition`; false if `timeout` passes first.
 public func eventually(
-    _ instance: Instance, timeout: Duration = .seconds(20), _ condition: (InstanceSnapshot) -> Bool
+    _ instance: Instance, timeout: Duration = .seconds(60), _ condition: (InstanceSnapshot) -> Bool
 ) async throws -> Bool {
     try await FakeRuntimeSandbox.eventually(timeout: timeout, every: .milliseconds(25)) {
         condition(await instance.snapshot())

@@ -102,4 +102,6 @@ public final class ServerHarness: @unchecked Sendable {
 
 public struct HarnessError: Error, CustomStringConvertible {
     public let description: String
+
+    public init(description: String) { self.description = description }
 }

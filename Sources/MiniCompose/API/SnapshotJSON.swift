@@ -25,13 +25,20 @@ enum SnapshotJSON {
     ) -> JSONValue {
         var reason: JSONValue = .null
         if case .failed(let text) = record.state { reason = .string(text) }
+        if case .exited = record.state, let line = lastLine(record.lastOutput) { reason = .string(line) }
         return [
             "service": .string(record.service), "state": .string(record.state.label), "reason": reason,
             "container": .string(record.container), "runtime": .string(runtime),
             "started_at": record.startedAt.map(JSONValue.double) ?? .null, "restarts": .int(Int64(record.restarts)),
             "ports": .array(record.ports.map { port($0, portShift: portShift, listening: record.listening) }),
             "health": .array(record.health.map(probe)),
+            "last_output": record.lastOutput.map(JSONValue.string) ?? .null,
         ]
+    }
+
+    /// The last non-empty line of a container's output, for a one-line reason.
+    static func lastLine(_ output: String?) -> String? {
+        output?.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) }.map(String.init)
     }
 
     /// A declared port, the port really used on the host network (shifted under PortShift), and whether the
@@ -58,6 +65,7 @@ enum SnapshotJSON {
     static func text(_ snapshot: InstanceSnapshot) -> String {
         let services = snapshot.services.map { record in
             var text = "\(record.service) \(record.state.description)"
+            if case .exited = record.state, let line = lastLine(record.lastOutput) { text += " (\(line))" }
             if let portShift = snapshot.portShift, !record.ports.isEmpty {
                 text +=
                     " ["

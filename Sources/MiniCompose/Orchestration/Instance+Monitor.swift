@@ -45,6 +45,10 @@ extension Instance {
         guard phase == .running, let record = records[name], record.state.isUp else { return }
         healthTasks[name]?.cancel()
         healthTasks[name] = nil
+        if let output = try? await runtime.logs(container: record.container, tail: 5, context: context) {
+            records[name]?.lastOutput = Self.cut(output)
+        }
+        guard phase == .running, records[name]?.state.isUp == true else { return }
         setState(name, .exited(code))
         let service = configuration.project.services[name]!
         guard Self.shouldRestart(service.restart, code: code, restarts: record.restarts) else { return }

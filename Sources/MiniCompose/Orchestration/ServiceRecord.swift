@@ -22,6 +22,8 @@ public struct ServiceRecord: Sendable, Codable, Equatable {
     public var ports: [PortMapping]
     /// The host ports (shifted under PortShift) where the monitor last found something accepting TCP connections.
     public var listening: [Int] = []
+    /// The last lines the container printed before it ended (cut to 4 KiB), so a status says why it stopped.
+    public var lastOutput: String?
 
     init(service: String, container: String, ports: [PortMapping]) {
         self.service = service

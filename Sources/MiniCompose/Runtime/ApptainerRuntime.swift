@@ -43,6 +43,10 @@ public struct ApptainerRuntime: ContainerRuntime {
         let envFile = try writeEnvironmentFile(for: spec.service, spec.environment, context: context)
         let noEval = await supportsNoEval(context: context)
         try await context.run(Self.instanceRunArguments(spec, envFile: envFile, noEval: noEval))
+        // The runtime forgets an instance's log files once it ends; remember them for `logs` after that.
+        if let info = try? await instances(context: context)[spec.name] {
+            await conversions.rememberLogs(spec.name, [info.logOutPath, info.logErrPath].compactMap { $0 })
+        }
     }
 
     /// `instance run --cleanenv --env-file F [--no-eval] --bind ... [--nv] [--pwd DIR] IMAGE NAME [ARGS...]`.
@@ -138,7 +142,11 @@ public struct ApptainerRuntime: ContainerRuntime {
     /// Reads the instance's log files, whose paths `instance list --json` gives while it runs.
     public func logs(container: String, tail: Int?, context: LaunchContext) async throws(LaunchError) -> String {
         let info = try await instances(context: context)[container]
-        let paths = [info?.logOutPath, info?.logErrPath].compactMap { $0 }
+        var paths = [info?.logOutPath, info?.logErrPath].compactMap { $0 }
+        if paths.isEmpty { paths = await conversions.logs(of: container) }
+        if paths.isEmpty {
+            paths = logFiles(of: container, context: context).filter { FileManager.default.fileExists(atPath: $0) }
+        }
         guard !paths.isEmpty else {
             throw .unsupported("\(kind.rawValue) keeps no logs for \"\(container)\" once the instance has ended")
         }
@@ -148,15 +156,31 @@ public struct ApptainerRuntime: ContainerRuntime {
         return lines.suffix(tail + (text.hasSuffix("\n") ? 1 : 0)).joined(separator: "\n")
     }
 
+    /// Where the runtime keeps an instance's output, which outlives the instance:
+    /// `~/.apptainer/instances/logs/HOST/USER/NAME.out` and `.err` (`~/.singularity/...` for singularity).
+    func logFiles(of container: String, context: LaunchContext) -> [String] {
+        guard let home = context.environment["HOME"] else { return [] }
+        let host = SystemInfo.hostName
+        let user = SystemInfo.userName
+        let base = "\(home)/.\(kind.rawValue)/instances/logs/\(host)/\(user)/\(container)"
+        return [base + ".out", base + ".err"]
+    }
+
     public func saveImage(_ image: String, to path: String, context: LaunchContext) async throws(LaunchError) {
         throw .unsupported("\(kind.rawValue) cannot save images as docker archives; use --runtime docker or podman")
     }
 }
 
-/// Serialises conversions of one SIF so concurrent starts of services sharing an image convert it once.
+/// Serialises conversions of one SIF so concurrent starts of services sharing an image convert it once, and
+/// keeps what the runtime forgets: whether it has `--no-eval`, and where ended instances' logs are.
 actor ImageConversions {
     private var running: [String: Task<Void, any Error>] = [:]
     private var noEval: [String: Bool] = [:]
+    private var logPaths: [String: [String]] = [:]
+
+    func rememberLogs(_ container: String, _ paths: [String]) { logPaths[container] = paths }
+
+    func logs(of container: String) -> [String] { logPaths[container] ?? [] }
 
     func convertOnce(sif: String, _ work: @escaping @Sendable () async throws(LaunchError) -> Void)
         async throws(LaunchError)
