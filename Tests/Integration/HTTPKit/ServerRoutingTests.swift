@@ -1,5 +1,6 @@
-import HTTPKit
 import Testing
+
+@testable import HTTPKit
 
 /// Routing, negotiation and error rendering, over real sockets.
 extension HTTPKitTests {
@@ -167,6 +168,14 @@ extension HTTPKitTests {
             #expect(line.field("status") == "200")
             #expect(line.field("duration_us").flatMap(Int.init) != nil)
             #expect(line.field("request_id") == response.header("X-Request-Id"))
+            await test.server.shutdown()
+        }
+
+        @Test func portZeroIsReplacedByTheBoundPortEverywhere() async throws {
+            let test = try TestServer.start(Self.router())
+            #expect(test.port != 0)
+            #expect(test.server.daemonPort == test.port)
+            #expect(test.logs.records.first { $0.message == "listening" }?.field("address") == "127.0.0.1:\(test.port)")
             await test.server.shutdown()
         }
 
