@@ -148,3 +148,12 @@ extension JSONValue: Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// The JSON form of any `Encodable` value, for handlers that keep their data in Codable types.
+    public init(encoding value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        self = try JSONValue.parse(encoder.encode(value))
+    }
+}
