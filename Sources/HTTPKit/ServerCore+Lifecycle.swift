@@ -9,14 +9,12 @@ extension ServerCore {
         let period = min(limit / 4, .seconds(1))
         while !Task.isCancelled {
             try? await Task.sleep(for: period)
-            let now = ContinuousClock.now
-            let overdue = inflight.withLock { table in
-                table.values.filter { now - $0.handlingSince > limit }
-            }
+            let cutoff = ContinuousClock.now - limit
+            let overdue = inflight.withLock { $0.started(before: cutoff) }
             for exchange in overdue {
                 logger.warning("handler timed out", ["request_id": requestID(exchange)])
                 exchange.abandon(with: Self.unavailable("request timed out"))
-                inflight.withLock { _ = $0.removeValue(forKey: exchange.serial) }
+                inflight.withLock { $0.remove(exchange) }
             }
         }
     }
@@ -36,10 +34,7 @@ extension ServerCore {
         let listenSocket = MHD_quiesce_daemon(daemon)
         if listenSocket >= 0 { close(listenSocket) }
         await waitUntil(ContinuousClock.now + configuration.shutdownGracePeriod) { self.requestsInFlight == 0 }
-        let unfinished = inflight.withLock { table in
-            defer { table.removeAll() }
-            return Array(table.values)
-        }
+        let unfinished = inflight.withLock { $0.close() }
         if !unfinished.isEmpty {
             logger.warning("answering unfinished requests with 503", ["count": String(unfinished.count)])
         }

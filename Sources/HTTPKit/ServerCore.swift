@@ -11,7 +11,7 @@ final class ServerCore: @unchecked Sendable {
     let logger: Logger
     let idPrefix: String
     let serials = Atomic<UInt64>(0)
-    let inflight = Mutex<[UInt64: Exchange]>([:])
+    let inflight = Mutex(InFlightTable())
     let stopping = Atomic<Bool>(false)
     /// Requests whose head has arrived and whose response has not yet been sent in full.
     let openRequests = Atomic<Int>(0)
@@ -117,7 +117,9 @@ final class ServerCore: @unchecked Sendable {
         }
         let (prepared, execution) = application.prepare(request)
         exchange.beginHandling()
-        inflight.withLock { $0[exchange.serial] = exchange }
+        guard inflight.withLock({ $0.admit(exchange) }) else {
+            return reject(exchange, url: url, method: method, with: .unavailable("server is shutting down"))
+        }
         let application = application
         switch execution {
         case .pool:
@@ -141,7 +143,7 @@ final class ServerCore: @unchecked Sendable {
 
     private func complete(_ exchange: Exchange, with response: RenderedResponse) {
         exchange.finish(with: response)
-        inflight.withLock { _ = $0.removeValue(forKey: exchange.serial) }
+        inflight.withLock { $0.remove(exchange) }
     }
 
     private func receive(_ upload: UnsafePointer<CChar>?, count: Int, into exchange: Exchange) {
