@@ -54,11 +54,13 @@ public struct Application: Sendable {
         if request.logger.isEnabled(.debug) {
             let elapsed = ContinuousClock.now - started
             let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            let query = request.query.pairs.map { "\($0.name)=\(SecretMasking.masked($0.value, name: $0.name))" }
             request.logger.debug(
                 "request",
                 [
                     "method": request.method.rawValue, "path": request.path,
-                    "status": String(rendered.status.rawValue), "duration_us": String(micros),
+                    "query": query.joined(separator: "&"), "status": String(rendered.status.rawValue),
+                    "duration_us": String(micros),
                 ])
         }
         return rendered

@@ -50,6 +50,9 @@ public final class HTTPServer: Sendable {
     /// Open connections right now, as libmicrohttpd counts them.
     public var connectionCount: Int { core.connectionCount }
 
+    /// The port as libmicrohttpd reports it, which must agree with `address.port`.
+    var daemonPort: UInt16 { core.daemonPort }
+
     /// Requests whose handler is still running.
     public var requestsInFlight: Int { core.requestsInFlight }
 

@@ -1,5 +1,6 @@
-import HTTPKit
 import Testing
+
+@testable import HTTPKit
 
 /// Routing, negotiation and error rendering, over real sockets.
 extension HTTPKitTests {
@@ -157,7 +158,7 @@ extension HTTPKitTests {
 
         @Test func accessLogHasOneDebugLinePerRequestWithItsId() async throws {
             let test = try TestServer.start(Self.router())
-            let response = try await test.fetch("GET", "/start/a/?x=1")
+            let response = try await test.fetch("GET", "/start/a/?x=1&api_token=hunter2")
             let lines = test.logs.records.filter { $0.message == "request" }
             #expect(lines.count == 1)
             let line = try #require(lines.first)
@@ -165,8 +166,18 @@ extension HTTPKitTests {
             #expect(line.field("method") == "GET")
             #expect(line.field("path") == "/start/a/")
             #expect(line.field("status") == "200")
+            #expect(line.field("query") == "x=1&api_token=\(SecretMasking.mask)")
+            #expect(!test.logLines.joined().contains("hunter2"))
             #expect(line.field("duration_us").flatMap(Int.init) != nil)
             #expect(line.field("request_id") == response.header("X-Request-Id"))
+            await test.server.shutdown()
+        }
+
+        @Test func portZeroIsReplacedByTheBoundPortEverywhere() async throws {
+            let test = try TestServer.start(Self.router())
+            #expect(test.port != 0)
+            #expect(test.server.daemonPort == test.port)
+            #expect(test.logs.records.first { $0.message == "listening" }?.field("address") == "127.0.0.1:\(test.port)")
             await test.server.shutdown()
         }
 

@@ -61,6 +61,15 @@ extension HTTPKitTests {
             await test.server.shutdown()
         }
 
+        @Test func ipv6ServerChecksHostsToo() async throws {
+            let test = try TestServer.start(Self.router(), middleware: [HostCheck()], address: "[::1]:0")
+            #expect(try await test.fetch("GET", "/status/a", host: "[::1]:\(test.port)").status == 200)
+            #expect(try await test.fetch("GET", "/status/a", host: "localhost:\(test.port)").status == 200)
+            #expect(try await test.fetch("GET", "/status/a", host: "evil.example:\(test.port)").status == 421)
+            #expect(try await test.fetch("GET", "/status/a", host: "[::2]:\(test.port)").status == 421)
+            await test.server.shutdown()
+        }
+
         @Test func extraAllowedHostIsAccepted() async throws {
             let allowed = AllowedHosts(extra: ["node17.cluster"])
             let test = try TestServer.start(Self.router(), middleware: [HostCheck(allowed: allowed)])

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPKit
+import Synchronization
 import TestSupport
 import Testing
 
@@ -49,6 +50,44 @@ extension HTTPKitTests {
             await gate.release()
         }
 
+        @Test(arguments: ["/echo/x", "/fast/x"])
+        func shutdownUnderLoadAnswersEveryRequestOrClosesCleanly(_ target: String) async throws {
+            let test = try TestServer.start(ServerConcurrencyTests.router(gate: Gate()))
+            let port = test.port
+            let served = Counter()
+            let clients = (0..<8).map { _ in
+                Task {
+                    try await HTTPTestClient.offPool { () -> [Int] in
+                        var statuses: [Int] = []
+                        // Each client keeps asking until the server is gone; bounded in case it never goes.
+                        for _ in 0..<5000 {
+                            guard let connection = try? HTTPTestConnection(port: port, timeout: .seconds(5)) else {
+                                break
+                            }
+                            for _ in 0..<5 {
+                                guard (try? connection.sendRequest("GET", target, host: "127.0.0.1:\(port)")) != nil,
+                                    let response = try? connection.readResponse()
+                                else { break }
+                                statuses.append(response.status)
+                                served.increment()
+                            }
+                        }
+                        return statuses
+                    }
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while served.value < 300 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            await test.server.shutdown()
+            var statuses: [Int] = []
+            for client in clients { statuses += try await client.value }
+            #expect(statuses.count >= 300)
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 503 })
+            #expect(test.server.requestsInFlight == 0)
+        }
+
         @Test func idleKeepAliveConnectionIsClosedAndPortReleased() async throws {
             let test = try TestServer.start(ServerConcurrencyTests.router(gate: Gate()))
             let port = test.port
@@ -68,4 +107,12 @@ extension HTTPKitTests {
             await test.server.shutdown()
         }
     }
+}
+
+/// A count shared between client threads.
+final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
 }

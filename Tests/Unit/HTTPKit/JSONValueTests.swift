@@ -30,6 +30,16 @@ extension HTTPKitTests {
             #expect(parsed[3]?.intValue == 1)
         }
 
+        @Test func encodableValuesConvert() throws {
+            struct Service: Encodable {
+                let name: String
+                let restarts: Int
+                let ports: [Int]
+            }
+            let value = try JSONValue(encoding: Service(name: "web", restarts: 2, ports: [80]))
+            #expect(value.jsonString == #"{"name":"web","ports":[80],"restarts":2}"#)
+        }
+
         @Test func malformedInputThrows() {
             #expect(throws: JSONParseError.self) { try JSONValue.parse(Array("{\"a\":".utf8)) }
             #expect(throws: JSONParseError.self) { try JSONValue.parse([UInt8]()) }

@@ -54,6 +54,16 @@ extension HTTPKitTests {
             #expect(allowed.allows("login.cluster:443", serverAddress: address))
         }
 
+        @Test func thisMachineListsLoopbackAndTheHostName() throws {
+            let names = AllowedHosts.thisMachine()
+            #expect(names.contains("127.0.0.1"))
+            #expect(names.first?.isEmpty == false)
+            let wildcard = try ListenAddress(parsing: "0.0.0.0:5000")
+            let allowed = AllowedHosts(extra: names)
+            #expect(allowed.allows("\(names[0]):5000", serverAddress: wildcard))
+            #expect(!allowed.allows("evil.example:5000", serverAddress: wildcard))
+        }
+
         @Test func queryFlagsAndIntegersAreValidated() throws {
             let query = QueryParameters([("keep", ""), ("tail", "20"), ("bad", "maybe")])
             #expect(try query.bool("keep") == true)
