@@ -142,7 +142,12 @@ struct PsCommand {
                 case .missing?: live = "gone"
                 case nil: live = "unknown"
                 }
-                let ports = record.ports.map { "\($0.published.map { "\($0)->" } ?? "")\($0.target)/\($0.protocol)" }
+                let ports = record.ports.map { port -> String in
+                    if let portShift = state.portShift {
+                        return "\(port.target)->\(portShift.shifted(port.target))/\(port.protocol)"
+                    }
+                    return "\(port.published.map { "\($0)->" } ?? "")\(port.target)/\(port.protocol)"
+                }
                 rows.append([
                     state.id, record.service, record.container, record.state.description, live,
                     ports.joined(separator: ","),
