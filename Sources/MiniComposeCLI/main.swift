@@ -16,6 +16,8 @@ let commands: [CommandEntry] = [
     CommandEntry(name: "down", summary: DownCommand.summary, help: DownCommand.help, run: DownCommand.run),
     CommandEntry(name: "ps", summary: PsCommand.summary, help: PsCommand.help, run: PsCommand.run),
     CommandEntry(name: "logs", summary: LogsCommand.summary, help: LogsCommand.help, run: LogsCommand.run),
+    CommandEntry(name: "pack", summary: PackCommand.summary, help: PackCommand.help, run: PackCommand.run),
+    CommandEntry(name: "unpack", summary: UnpackCommand.summary, help: UnpackCommand.help, run: UnpackCommand.run),
 ]
 
 @MainActor func mainHelp() -> String {
