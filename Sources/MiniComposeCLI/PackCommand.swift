@@ -60,9 +60,14 @@ struct PackCommand {
         } else {
             reportImages(project, workingDirectory: workingDirectory)
         }
-        let temporary = archive + ".partial-\(getpid())" + (suffixes.first { archive.hasSuffix($0) } ?? "")
-        for path in [archive, temporary] {
-            if let relative = ProjectPath.inside(path, directory: directory) { excluded.append(relative) }
+        // The archive is written under a temporary name and renamed when complete. tar fails when a directory
+        // it reads changes meanwhile, so an archive that goes into the project directory is written beside it.
+        let suffix = suffixes.first { archive.hasSuffix($0) } ?? ""
+        var temporary = archive + ".partial-\(getpid())" + suffix
+        if let relative = ProjectPath.inside(archive, directory: directory) {
+            excluded.append(relative)
+            let parent = (directory as NSString).deletingLastPathComponent
+            temporary = parent + "/." + (archive as NSString).lastPathComponent + ".partial-\(getpid())" + suffix
         }
         let status = Tar.create(
             archive: temporary, parent: (directory as NSString).deletingLastPathComponent, member: name,
