@@ -44,8 +44,20 @@ public enum ClusterShell {
 
     /// A TCP port on 127.0.0.1 that was free a moment ago: bound with port 0 and read back.
     public static func freePort() -> Int {
+        let (fd, port) = boundSocket()
+        close(fd)
+        return port
+    }
+
+    /// A socket listening on 127.0.0.1 (port 0, read back), to hold a port taken; the caller closes `fd`.
+    public static func listeningSocket() -> (fd: Int32, port: Int) {
+        let (fd, port) = boundSocket()
+        precondition(listen(fd, 1) == 0, "cannot listen on 127.0.0.1:\(port)")
+        return (fd, port)
+    }
+
+    private static func boundSocket() -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
@@ -57,6 +69,6 @@ public enum ClusterShell {
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

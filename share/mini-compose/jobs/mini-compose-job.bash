@@ -51,9 +51,10 @@ mc_node_ip() {
     mc_fail "cannot find this node's IP address; set HOST_IP"
 }
 
-# GET a path of the API; prints the body. The status decides the exit code (curl -f).
+# GET a path of the API ($1), giving up after $2 seconds (default 30); prints the body. An HTTP error status
+# is a failure (curl -f).
 mc_api() {
-    curl --silent --show-error --fail --max-time 30 -H 'Accept: application/json' "http://$MC_LISTEN$1"
+    curl --silent --show-error --fail --max-time "${2:-30}" -H 'Accept: application/json' "http://$MC_LISTEN$1"
 }
 
 # Whether the offset server answers a LIST request.
@@ -93,7 +94,7 @@ mc_start_server() {
     (cd "$MC_PROJECT_DIR" && exec mini-compose serve "${arguments[@]}") >"$MC_LOG_DIR/serve.log" 2>&1 &
     MC_SERVE_PID=$!
     local waited=0
-    until mc_api /status/ >/dev/null 2>&1; do
+    until mc_api /status/ 2 >/dev/null 2>&1; do
         kill -0 "$MC_SERVE_PID" 2>/dev/null ||
             mc_fail "mini-compose serve exited; see $MC_LOG_DIR/serve.log" || return 1
         [ "$waited" -lt 300 ] || mc_fail "mini-compose serve does not answer at $MC_LISTEN" || return 1
@@ -114,7 +115,7 @@ mc_states() {
 mc_wait_healthy() {
     local id=$1 deadline=$((SECONDS + MC_WAIT_SECONDS)) body states
     while :; do
-        body=$(mc_api "/status/$id/" 2>/dev/null) || body=""
+        body=$(mc_api "/status/$id/" 10 2>/dev/null) || body=""
         states=$(printf '%s' "$body" | mc_states)
         if [ -n "$states" ] && ! printf '%s\n' "$states" | grep -qviE '^(healthy|running|exited\(0\))$'; then
             mc_log "instance $id is healthy: $(printf '%s\n' "$states" | sort | uniq -c | xargs)"
@@ -193,6 +194,8 @@ mc_on_signal() {
 mc_run_workload() {
     [ $# -gt 0 ] || return 0
     mc_log "workload: $*"
+    export -f mc_in_instance mc_group mc_fail mc_log
+    export MC_PROJECT_DIR
     (cd "$MC_PROJECT_DIR" && exec "$@") &
     MC_WORKLOAD_PID=$!
     local status=0
@@ -237,8 +240,6 @@ mc_job_main() {
     if [ $# -gt 0 ]; then
         mc_run_workload "$@"
     elif [ -n "${MC_WORKLOAD:-}" ]; then
-        export -f mc_in_instance mc_group mc_fail mc_log
-        export MC_PROJECT_DIR
         mc_run_workload bash -c "$MC_WORKLOAD"
     else
         mc_log "no workload given: the stack runs until GET http://$MC_LISTEN/stopServer or the end of the job"
