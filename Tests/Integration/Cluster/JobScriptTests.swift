@@ -8,7 +8,7 @@ import Testing
 extension ClusterTests {
     /// The batch job scripts' logic, run outside a scheduler: the scheduler's variables faked, the installed
     /// Mini Compose loaded with Lmod, FakeRuntime's apptainer face as the runtime, everything on 127.0.0.1.
-    @Suite struct JobScriptTests {
+    @Suite(.serialized) struct JobScriptTests {
         enum Scheduler: String, CaseIterable, CustomTestStringConvertible, Sendable {
             case gridEngine = "job-sge.sh"
             case slurm = "job-slurm.sh"
@@ -88,7 +88,7 @@ extension ClusterTests {
             return variables
         }
 
-        private func isListening(_ port: Int) -> Bool { !PortShiftPorts.isFree(port) }
+        private func isListening(_ port: Int) -> Bool { ClusterShell.accepts(port) }
 
         @Test(.enabled(if: ClusterInstall.serveAvailable, "needs mini-compose serve"), arguments: Scheduler.allCases)
         func jobStartsTwoCopiesRunsTheWorkloadWhenHealthyAndStopsEverything(_ scheduler: Scheduler) async throws {
