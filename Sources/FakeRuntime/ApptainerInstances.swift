@@ -59,10 +59,11 @@ struct ApptainerInstances {
         return 0
     }
 
-    /// Running instances only; finished ones are forgotten, as the real tool deletes their files.
+    /// Running instances only; finished ones are forgotten, as the real tool deletes their files. One still being
+    /// created belongs to an `instance run` under way, whose supervisor is about to read it: it is left alone.
     private func running(matching pattern: String) -> [ContainerRecord] {
         var result: [ContainerRecord] = []
-        for record in store.all() {
+        for record in store.all() where record.status != .created {
             if record.status != .running {
                 try? store.remove(record.name)
                 continue
