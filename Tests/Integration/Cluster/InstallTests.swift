@@ -3,8 +3,9 @@ import SystemKit
 import TestSupport
 import Testing
 
-/// Every cluster integration test, under one name so `swift test --filter Cluster` selects them.
-@Suite enum ClusterTests {}
+/// Every cluster integration test, under one name so `swift test --filter Cluster` selects them. They run one at
+/// a time: each starts whole stacks, and together they would crowd the timing of the rest of the suite.
+@Suite(.serialized) enum ClusterTests {}
 
 extension ClusterTests {
     /// What `scripts/install` put in the prefix, checked as a cluster node would see it.

@@ -8,7 +8,7 @@ import Testing
 extension ClusterTests {
     /// The batch job scripts' logic, run outside a scheduler: the scheduler's variables faked, the installed
     /// Mini Compose loaded with Lmod, FakeRuntime's apptainer face as the runtime, everything on 127.0.0.1.
-    @Suite(.serialized) struct JobScriptTests {
+    @Suite struct JobScriptTests {
         enum Scheduler: String, CaseIterable, CustomTestStringConvertible, Sendable {
             case gridEngine = "job-sge.sh"
             case slurm = "job-slurm.sh"
@@ -153,6 +153,26 @@ extension ClusterTests {
                 #expect(log.contains("received SIGTERM") && log.contains("stopped instance 1"))
                 #expect(log.contains("mini-compose serve stopped") && log.contains("port_offset_server stopped"))
                 #expect(!isListening(listen) && !isListening(offsets))
+                let instances = try await sandbox.run("apptainer", ["instance", "list"])
+                #expect(!instances.stdoutText.contains("your-app-"), "left running: \(instances.stdoutText)")
+            }
+        }
+
+        @Test(.enabled(if: ClusterInstall.serveAvailable, "needs mini-compose serve"))
+        func guideServeBlockStartsReportsAndStopsAnInstance() async throws {
+            try await FakeRuntimeSandbox.with { sandbox in
+                let project = try await prepare(sandbox)
+                let apptainer = try ClusterProject.runtimeDirectory(["apptainer"], in: sandbox.directory.path)
+                let result = try ClusterShell.run(
+                    "set -e\nexport PATH=\"$PREFIX/bin:$RUNTIMES:$PATH\"\n" + UserGuide.block("serve"),
+                    in: project.directory,
+                    variables: try ClusterInstall.variables().merging([
+                        "RUNTIMES": apptainer, "HOST_IP": "127.0.0.1", "SERVE_PORT": String(ClusterShell.freePort()),
+                        "FAKE_RUNTIME_ROOT": sandbox.stateDirectory.path,
+                        "FAKE_RUNTIME_REGISTRY": sandbox.registryDirectory.path,
+                    ]) { _, new in new }, timeout: .seconds(120))
+                #expect(result.status == .exited(0), "\(result.stdoutText)\n\(result.stderrText)")
+                #expect(result.stdoutText.contains("\"state\""), "\(result.stdoutText)")
                 let instances = try await sandbox.run("apptainer", ["instance", "list"])
                 #expect(!instances.stdoutText.contains("your-app-"), "left running: \(instances.stdoutText)")
             }
