@@ -157,8 +157,11 @@ mc_cleanup() {
     local id waited
     if [ -n "${MC_SERVE_PID:-}" ] && kill -0 "$MC_SERVE_PID" 2>/dev/null; then
         for id in ${MC_STARTED:-}; do
-            mc_api "/stop/$id/" >/dev/null 2>&1 && mc_log "stopped instance $id" ||
+            if mc_api "/stop/$id/" >/dev/null 2>&1; then
+                mc_log "stopped instance $id"
+            else
                 mc_log "warning: GET /stop/$id/ failed"
+            fi
         done
         mc_api /stopServer >/dev/null 2>&1 || true
         waited=0
