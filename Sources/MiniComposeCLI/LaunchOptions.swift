@@ -114,7 +114,12 @@ struct LaunchOptions {
             let path = directory + "/" + PortShiftEnvironment.libraryName
             if FileManager.default.fileExists(atPath: path) { return path }
         }
-        return PortShiftEnvironment.libraryBesideExecutable()
+        if let beside = PortShiftEnvironment.libraryBesideExecutable() { return beside }
+        // The installed layout: bin/mini-compose and lib/libpreload_port_offset.so.
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let installed = executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("lib").appendingPathComponent(PortShiftEnvironment.libraryName).path
+        return FileManager.default.fileExists(atPath: installed) ? installed : nil
     }
 
     func configuration(for project: ComposeProject, services: [String]) -> InstanceConfiguration {

@@ -17,6 +17,8 @@ let commands: [CommandEntry] = [
     CommandEntry(name: "ps", summary: PsCommand.summary, help: PsCommand.help, run: PsCommand.run),
     CommandEntry(name: "logs", summary: LogsCommand.summary, help: LogsCommand.help, run: LogsCommand.run),
     CommandEntry(name: "serve", summary: ServeCommand.summary, help: ServeCommand.help, run: ServeCommand.run),
+    CommandEntry(name: "pack", summary: PackCommand.summary, help: PackCommand.help, run: PackCommand.run),
+    CommandEntry(name: "unpack", summary: UnpackCommand.summary, help: UnpackCommand.help, run: UnpackCommand.run),
 ]
 
 @MainActor func mainHelp() -> String {

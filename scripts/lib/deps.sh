@@ -28,4 +28,5 @@ ensure_packages() {
 ensure_build_deps() {
     ensure_packages libyaml-dev libmicrohttpd-dev pkg-config gcc libc6-dev
     ensure_packages socat binutils # PortShift tests: an unmodified third-party client/server, readelf
+    ensure_packages lmod curl iproute2 # cluster tests: module files, job scripts, a private network namespace
 }
