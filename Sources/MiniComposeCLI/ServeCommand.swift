@@ -105,7 +105,9 @@ struct ServeCommand {
         let watcher = SignalWatcher { _ in shutdown.request(keepInstances: false) }
         defer { watcher.cancel() }
         let router = ControlAPI.router(controller: controller) { keep in shutdown.request(keepInstances: keep) }
-        var middleware: [any Middleware] = [HostCheck(allowed: AllowedHosts(extra: allowHosts)), OriginCheck()]
+        // Listening on every interface, the node is reached by its own names and addresses, which are allowed too.
+        let hosts = listen.isWildcard ? allowHosts + AllowedHosts.thisMachine() : allowHosts
+        var middleware: [any Middleware] = [HostCheck(allowed: AllowedHosts(extra: hosts)), OriginCheck()]
         if let token { middleware.append(BearerAuthentication(token: token)) }
         let server: HTTPServer
         do {
