@@ -48,7 +48,7 @@ struct DockerImageCommands {
                 }
                 rows.append([
                     "ID": flags.has("--no-trunc") ? "sha256:\(image.id)" : image.shortID,
-                    "Repository": tag == "<none>:<none>" ? "<none>" : ref.repository,
+                    "Repository": tag == "<none>:<none>" ? "<none>" : Self.shown(ref.repository, face: invocation.face),
                     "Tag": tag == "<none>:<none>" ? "<none>" : ref.tag, "CreatedAt": image.created,
                     "CreatedSince": ContainerView.ago(image.created), "Size": "0B",
                 ])
@@ -68,6 +68,15 @@ struct DockerImageCommands {
                     rows: rows.map { row in columns.map { "\(row[$0]!)" } }))
         }
         return 0
+    }
+
+    /// Podman names a local image without a registry `localhost/<name>`; docker shows it as stored.
+    /// Images pulled from the fixture registry are shown the same way, where podman would name their registry.
+    static func shown(_ repository: String, face: Face) -> String {
+        guard face == .podman else { return repository }
+        let domain = repository.split(separator: "/").first.map(String.init) ?? ""
+        let qualified = repository.contains("/") && (domain.contains(".") || domain.contains(":"))
+        return qualified ? repository : "localhost/" + repository
     }
 
     static func inspectObject(_ image: ImageRecord) -> [String: Any] {
@@ -98,7 +107,8 @@ struct DockerImageCommands {
         }
         if let first = missing.first {
             throw invocation.face == .docker
-                ? .exact(text: "Error: No such image: \(first)", code: 1) : .noSuchImage(first)
+                ? .exact(text: "Error: No such image: \(first)", code: 1)
+                : .exact(text: "Error: inspecting object: \(first): image not known", code: 125)
         }
         return 0
     }
