@@ -46,6 +46,11 @@ public enum PodmanHost {
 
     private static let announcement = Once()
 
+    /// Why the suite is skipped, for its skip comment.
+    public static var skipComment: String {
+        "real Podman is not usable here: " + (unavailableReason ?? "it is") + "; CI=true makes this a failure"
+    }
+
     /// Fails the calling test with the reason when Podman is not usable (reached only under CI=true).
     public static func requireAvailable() throws {
         if let reason = unavailableReason { throw Unavailable(reason: reason) }

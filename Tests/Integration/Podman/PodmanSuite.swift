@@ -5,5 +5,5 @@ import Testing
 ///
 /// Skipped, with the reason on stderr, where Podman cannot be used (not root, or scripts/setup-podman not run);
 /// under CI=true they run regardless, so a CI machine without Podman fails instead of passing silently.
-@Suite(.serialized, .enabled(if: PodmanHost.shouldRun, "real Podman is not usable here; see stderr for why"))
+@Suite(.serialized, .enabled(if: PodmanHost.shouldRun, Comment(rawValue: PodmanHost.skipComment)))
 struct PodmanTests {}
