@@ -16,9 +16,15 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
         .target(name: "SystemKit"),
-        .target(name: "MiniCompose", dependencies: ["CYaml", "SystemKit"]),
-        .executableTarget(name: "MiniComposeCLI", dependencies: ["MiniCompose", "SystemKit"]),
+        .target(name: "HTTPKit", dependencies: ["CMicroHTTPD", "SystemKit"]),
+        .target(name: "MiniCompose", dependencies: ["CYaml", "HTTPKit", "PortShift", "SystemKit"]),
+        .executableTarget(name: "MiniComposeCLI", dependencies: ["HTTPKit", "MiniCompose", "PortShift", "SystemKit"]),
         .target(name: "PortShift", dependencies: ["SystemKit"]),
         .executableTarget(
             name: "PortOffsetServer",
@@ -29,12 +35,12 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["MiniCompose", "SystemKit"], path: "Tests/Support"),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["MiniCompose", "PortShift", "SystemKit", "TestSupport", "FakeRuntime"],
+            dependencies: ["FakeRuntime", "HTTPKit", "MiniCompose", "PortShift", "SystemKit", "TestSupport"],
             path: "Tests/Unit"
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MiniCompose", "PortShift", "SystemKit", "TestSupport"],
+            dependencies: ["HTTPKit", "MiniCompose", "PortShift", "SystemKit", "TestSupport"],
             path: "Tests/Integration"
         ),
     ]

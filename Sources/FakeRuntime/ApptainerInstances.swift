@@ -39,7 +39,7 @@ struct ApptainerInstances {
             guard !argv.isEmpty else { throw .startFailed("no runscript found in \(image.displayPath)") }
         }
         // A finished instance leaves nothing behind in the real tool, so its name is free again.
-        if let existing = store.load(name), existing.status != .running { try? store.remove(name) }
+        if let existing = store.load(name), existing.status == .exited { try? store.remove(name) }
         let factory = ContainerFactory(invocation: invocation, store: store)
         let spec = ContainerFactory.Spec(
             name: name, kind: "instance", image: flags.positionals[0], imageRecord: image.record, imageRoot: image.root,
@@ -59,14 +59,16 @@ struct ApptainerInstances {
         return 0
     }
 
-    /// Running instances only; finished ones are forgotten, as the real tool deletes their files.
+    /// Running instances only; finished ones are forgotten, as the real tool deletes their files. One still being
+    /// created belongs to a concurrent `instance run` and is neither listed nor touched.
     private func running(matching pattern: String) -> [ContainerRecord] {
         var result: [ContainerRecord] = []
         for record in store.all() {
-            if record.status != .running {
+            if record.status == .exited {
                 try? store.remove(record.name)
                 continue
             }
+            if record.status != .running { continue }
             if fnmatch(pattern, record.name, 0) == 0 { result.append(record) }
         }
         return result.sorted { $0.name < $1.name }

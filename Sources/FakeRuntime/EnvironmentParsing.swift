@@ -122,35 +122,57 @@ enum EnvironmentParsing {
         }
         var variables = environment
         var result: [(String, String)] = []
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("export ") { line = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces) }
-            guard let equals = line.firstIndex(of: "="),
-                line[..<equals].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }), !line[..<equals].isEmpty
-            else {
-                throw .other(
-                    "while processing \(path): line \(number + 1): \"\(line)\" is not a NAME=value assignment")
+        // Statements end at an unquoted newline; a quoted value may span lines, as in a shell.
+        var characters = Array(text)[...]
+        var lineNumber = 1
+        while !characters.isEmpty {
+            while let c = characters.first, c == " " || c == "\t" || c == "\n" {
+                if c == "\n" { lineNumber += 1 }
+                characters.removeFirst()
             }
-            let name = String(line[..<equals])
-            let value = try shellValue(String(line[line.index(after: equals)...]), variables: variables) { message in
+            guard !characters.isEmpty else { break }
+            if characters.first == "#" {
+                while let c = characters.first, c != "\n" { characters.removeFirst() }
+                continue
+            }
+            let statementLine = lineNumber
+            var word = String(characters.prefix { $0 != "=" && $0 != "\n" && $0 != " " })
+            if word == "export" {
+                characters = characters.dropFirst(word.count).drop { $0 == " " || $0 == "\t" }
+                word = String(characters.prefix { $0 != "=" && $0 != "\n" && $0 != " " })
+            }
+            characters = characters.dropFirst(word.count)
+            guard characters.first == "=", !word.isEmpty, word.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+            else {
+                let rest = String(characters.prefix { $0 != "\n" })
+                throw .other(
+                    "while processing \(path): line \(statementLine): \"\(word)\(rest)\" is not a NAME=value assignment"
+                )
+            }
+            characters.removeFirst()
+            let value = try shellValue(&characters, lines: &lineNumber, variables: variables) { message in
                 FakeError.other(
                     "while setting environment: while processing \(path): while evaluating environment script: "
-                        + "while parsing script: apptainer:\(number + 1): \(message)")
+                        + "while parsing script: apptainer:\(statementLine): \(message)")
             }
-            variables[name] = value
-            result.append((name, value))
+            variables[word] = value
+            result.append((word, value))
         }
         return result
     }
 
+    /// Reads one assignment's value up to an unquoted newline (consumed) or the end.
     private static func shellValue(
-        _ text: String, variables: [String: String], error: (String) -> FakeError
+        _ characters: inout ArraySlice<Character>, lines: inout Int, variables: [String: String],
+        error: (String) -> FakeError
     ) throws(FakeError) -> String {
         var result = ""
-        var characters = Array(text)[...]
         var quote: Character?
         while let c = characters.popFirst() {
+            if c == "\n" {
+                lines += 1
+                if quote == nil { break }
+            }
             switch (quote, c) {
             case ("'", "'"), ("\"", "\""):
                 quote = nil

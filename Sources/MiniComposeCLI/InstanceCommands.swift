@@ -1,5 +1,6 @@
 import Foundation
 import MiniCompose
+import PortShift
 import SystemKit
 
 /// Finds the instance state `down`, `ps` and `logs` work on.
@@ -80,6 +81,13 @@ struct DownCommand {
             } catch {
                 Terminal.err("mini-compose: error: stopping \(service): \(error.description)\n")
                 status = 1
+            }
+        }
+        if let portShift = state.portShift, let client = try? OffsetClient(address: portShift.server) {
+            do {
+                try client.release(portShift.group)
+            } catch {
+                Terminal.err("mini-compose: warning: cannot release PortShift group \(portShift.group): \(error)\n")
             }
         }
         if status == 0 {

@@ -1,5 +1,6 @@
 import Foundation
 import MiniCompose
+import PortShift
 
 /// Options of the commands that run containers: which runtime, where its files go, what HOST_IP is.
 struct LaunchOptions {
@@ -10,6 +11,10 @@ struct LaunchOptions {
     var saveImages = false
     var id = "default"
     var settings: [String: String] = [:]
+    var portShift = false
+    var offsetServer = "127.0.0.1:25000"
+    var exceptPorts: [Int] = []
+    var shimPath: String?
 
     static let help = """
         Runtime options:
@@ -21,6 +26,14 @@ struct LaunchOptions {
               --id ID               the instance (default "default"); several may run side by side
               --env NAME=VALUE      a setting given to every container, as POST /container_settings/ does
               --save-images         write each image to working_dir/<image>.tar (docker, podman)
+
+        PortShift options (several copies of one stack on one host network):
+              --portshift           run the instance as a PortShift group (<project>-<id>): every service and
+                                    health check gets the shim, and its ports are shifted by the group's offset
+              --offset-server ADDR  the offset server (default 127.0.0.1:25000); "auto" starts one in this
+                                    process when none answers, and stops it when no instance needs it
+              --except-ports LIST   ports never shifted, besides 22, 53, 80 and 443 (e.g. 5432,6379)
+              --shim PATH           libpreload_port_offset.so (default: $MINICOMPOSE_LIB, or beside mini-compose)
         """
 
     mutating func take(from arguments: inout Arguments, includeStartOptions: Bool) throws(UsageError) {
@@ -41,6 +54,20 @@ struct LaunchOptions {
             self.id = id
         }
         guard includeStartOptions else { return }
+        portShift = arguments.flag("--portshift") || portShift
+        if let address = try arguments.value("--offset-server") {
+            offsetServer = address
+            portShift = true
+        }
+        for list in try arguments.values("--except-ports") {
+            for item in list.split(separator: ",") {
+                guard let port = Int(item.trimmingCharacters(in: .whitespaces)), (1...65535).contains(port) else {
+                    throw UsageError(message: "--except-ports takes port numbers separated by commas, not \"\(list)\"")
+                }
+                exceptPorts.append(port)
+            }
+        }
+        shimPath = try arguments.value("--shim") ?? shimPath
         if let ip = try arguments.value("--host-ip") {
             guard HostsFile.isIPAddress(ip) else {
                 throw UsageError(message: "--host-ip \"\(ip)\" is not an IP address")
@@ -60,6 +87,34 @@ struct LaunchOptions {
     func workingDirectory(for project: ComposeProject) -> String {
         let path = workingDirectory ?? project.directory + "/working_dir"
         return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// PortShift settings when asked for by flag or by `x-portshift` in the file (flags win).
+    func portShiftSettings(for project: ComposeProject) throws(UsageError) -> PortShiftSettings? {
+        let fromFile = PortShiftSettings.fromProject(project, libraryPath: "")
+        guard portShift || fromFile != nil else { return nil }
+        guard let library = shimPath ?? Self.defaultShim() else {
+            throw UsageError(
+                message: "PortShift needs libpreload_port_offset.so: give --shim PATH, set MINICOMPOSE_LIB, or build "
+                    + "it with scripts/build-shim")
+        }
+        guard FileManager.default.isReadableFile(atPath: library) else {
+            throw UsageError(message: "--shim \(library) does not exist or cannot be read")
+        }
+        var settings = fromFile ?? PortShiftSettings(libraryPath: library)
+        settings.libraryPath = URL(fileURLWithPath: library).standardizedFileURL.path
+        settings.startServerIfMissing = offsetServer == "auto"
+        settings.serverAddress = offsetServer == "auto" ? "127.0.0.1:25000" : offsetServer
+        settings.exceptPorts += exceptPorts.filter { !settings.exceptPorts.contains($0) }
+        return settings
+    }
+
+    static func defaultShim() -> String? {
+        if let directory = ProcessInfo.processInfo.environment["MINICOMPOSE_LIB"] {
+            let path = directory + "/" + PortShiftEnvironment.libraryName
+            if FileManager.default.fileExists(atPath: path) { return path }
+        }
+        return PortShiftEnvironment.libraryBesideExecutable()
     }
 
     func configuration(for project: ComposeProject, services: [String]) -> InstanceConfiguration {

@@ -32,16 +32,39 @@ struct UpCommand {
             Terminal.err("mini-compose: error: \(error.description)\n")
             return 1
         }
-        return AsyncMain.run { await Self.up(instance, detach: detach) }
+        let previous: InstanceState?
+        do {
+            previous = try InstanceState.load(
+                workingDirectory: instance.configuration.workingDirectory, id: instance.id)
+        } catch {
+            Terminal.err("mini-compose: error: \(error.description)\n")
+            return 1
+        }
+        if let previous, previous.phase == .running {
+            if InstanceLookup.ownerAlive(previous) {
+                Terminal.err(
+                    "mini-compose: error: instance \"\(previous.id)\" is already run by mini-compose process "
+                        + "\(previous.ownerPID)\n")
+                return 1
+            }
+            return AsyncMain.run { await Self.up(instance, detach: detach, adopting: previous) }
+        }
+        return AsyncMain.run { await Self.up(instance, detach: detach, adopting: nil) }
     }
 
-    private static func up(_ instance: Instance, detach: Bool) async -> Int32 {
+    private static func up(_ instance: Instance, detach: Bool, adopting previous: InstanceState?) async -> Int32 {
         let printer = ProgressPrinter()
         let interrupted = InterruptFlag()
         let watcher = SignalWatcher { _ in interrupted.set() }
         defer { watcher.cancel() }
         do {
-            try await instance.start()
+            if let previous {
+                Terminal.out(
+                    "mini-compose: adopting instance \"\(previous.id)\" left by process \(previous.ownerPID)\n")
+                try await instance.adopt(previous)
+            } else {
+                try await instance.start()
+            }
         } catch {
             Terminal.err("mini-compose: error: \(error.description)\n")
             return 1

@@ -16,6 +16,7 @@ let commands: [CommandEntry] = [
     CommandEntry(name: "down", summary: DownCommand.summary, help: DownCommand.help, run: DownCommand.run),
     CommandEntry(name: "ps", summary: PsCommand.summary, help: PsCommand.help, run: PsCommand.run),
     CommandEntry(name: "logs", summary: LogsCommand.summary, help: LogsCommand.help, run: LogsCommand.run),
+    CommandEntry(name: "serve", summary: ServeCommand.summary, help: ServeCommand.help, run: ServeCommand.run),
 ]
 
 @MainActor func mainHelp() -> String {
@@ -98,6 +99,10 @@ func normalizeLogsFollow(_ words: [String]) -> [String] {
                 return 0
             }
             throw UsageError(message: "no command given")
+        }
+        // `mini-compose HOST_IP`, as the original tool was run: the server.
+        if HostsFile.isIPAddress(name) {
+            return try ServeCommand.run(&arguments, global: global)
         }
         if let index = arguments.remaining.firstIndex(of: name) {
             var words = arguments.remaining

@@ -26,6 +26,6 @@ ensure_packages() {
 }
 
 ensure_build_deps() {
-    ensure_packages libyaml-dev pkg-config gcc libc6-dev
+    ensure_packages libyaml-dev libmicrohttpd-dev pkg-config gcc libc6-dev
     ensure_packages socat binutils # PortShift tests: an unmodified third-party client/server, readelf
 }

@@ -9,6 +9,7 @@
  *   PORT      -> the port this process asked to listen on
  *   QUIT      -> BYE, then the connection closes
  * anything else gets "ERR unknown command". The identity is SERVICE_IDENTITY, else INSTANCE_ID, else
+ * MINI_COMPOSE_INSTANCE (which the launcher gives every container), else
  * the host name, so tests can tell which copy of a stack answered. Prints "listening on HOST:PORT" once bound,
  * with the port actually bound (so port 0 works).
  * One child process per connection; dynamically linked on purpose, so LD_PRELOAD shims apply.
@@ -25,6 +26,7 @@
 static const char *identity(void) {
     const char *value = getenv("SERVICE_IDENTITY");
     if (value == NULL || *value == '\0') value = getenv("INSTANCE_ID");
+    if (value == NULL || *value == '\0') value = getenv("MINI_COMPOSE_INSTANCE");
     if (value == NULL || *value == '\0') {
         static char host[256];
         if (gethostname(host, sizeof host) != 0) strcpy(host, "unknown");

@@ -13,6 +13,9 @@ public actor Controller {
         public var workingDirectory: String?
         public var saveImages = false
         public var processEnvironment: [String: String]
+        /// PortShift settings for instances that run under it; `portShiftByDefault` says whether they all do.
+        public var portShift: PortShiftSettings?
+        public var portShiftByDefault = false
 
         public init(
             load: ComposeLoadOptions, runtime: RuntimeKind, hostIP: String, processEnvironment: [String: String]
@@ -39,6 +42,7 @@ public actor Controller {
     private var instances: [String: Instance] = [:]
     private let runner: any CommandRunning
     private let logger: Logger
+    private let offsets: OffsetServerSupervisor
 
     /// Loads the project; a bad file is an error here (there is no last good model yet).
     public init(
@@ -48,6 +52,7 @@ public actor Controller {
         self.runner = runner
         self.logger = logger
         runtime = options.runtime
+        offsets = OffsetServerSupervisor(logger: logger.child(component: "portshift"))
         project = try ComposeLoader(options: options.load, logger: logger.child(component: "loader")).load()
     }
 
@@ -114,8 +119,11 @@ public actor Controller {
 
     // MARK: Instances
 
-    /// Starts an instance of the current model under `id`; returns the services it starts.
-    public func start(id: String, services: [String]? = nil) async throws(LaunchError) -> [String] {
+    /// Starts an instance of the current model under `id`; returns the services it starts. `portShift` overrides
+    /// whether it runs as a PortShift group (nil: the server's default).
+    public func start(id: String, services: [String]? = nil, portShift: Bool? = nil) async throws(LaunchError)
+        -> [String]
+    {
         if let existing = instances[id], await existing.currentPhase == .running { throw .instanceRunning(id) }
         var configuration = InstanceConfiguration(
             id: id, project: project, runtime: runtime, runtimeExecutable: options.runtimePath,
@@ -123,6 +131,13 @@ public actor Controller {
         configuration.settings = settings
         configuration.saveImages = options.saveImages
         configuration.selectedServices = services
+        if portShift ?? options.portShiftByDefault {
+            guard let settings = options.portShift else {
+                throw .unsupported("PortShift is not available: the server has no libpreload_port_offset.so (--shim)")
+            }
+            configuration.portShift = settings
+            configuration.offsetSupervisor = offsets
+        }
         let instance = try Instance(
             configuration: configuration, runner: runner, logger: logger.child(component: "orchestrator"))
         instances[id] = instance
@@ -159,6 +174,12 @@ public actor Controller {
 
     public func instance(_ id: String) -> Instance? { instances[id] }
 
+    /// The last lines of one service's output.
+    public func logs(id: String, service: String, tail: Int?) async throws(LaunchError) -> String {
+        guard let instance = instances[id] else { throw .unknownInstance(id) }
+        return try await instance.logs(service: service, tail: tail)
+    }
+
     /// Adopts instances of this project that a previous mini-compose process left running.
     public func adoptLeftovers() async -> [String] {
         var adopted: [String] = []
@@ -171,6 +192,11 @@ public actor Controller {
                 hostIP: state.hostIP, workingDirectory: state.workingDirectory,
                 processEnvironment: options.processEnvironment)
             configuration.selectedServices = state.services.map(\.service).filter { project.services[$0] != nil }
+            if state.portShift != nil, var settings = options.portShift {
+                settings.serverAddress = state.portShift?.server ?? settings.serverAddress
+                configuration.portShift = settings
+                configuration.offsetSupervisor = offsets
+            }
             do {
                 let instance = try Instance(
                     configuration: configuration, runner: runner, logger: logger.child(component: "orchestrator"))

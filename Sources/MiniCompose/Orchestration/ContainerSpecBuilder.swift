@@ -3,13 +3,14 @@ import Foundation
 /// Turns a service of an instance into the runtime-neutral `ContainerSpec`.
 enum ContainerSpecBuilder {
     static func spec(
-        for service: Service, image: String, configuration: InstanceConfiguration, hostsFile: String
+        for service: Service, image: String, configuration: InstanceConfiguration, hostsFile: String,
+        environment: [(String, String)], extraBinds: [ContainerSpec.Bind]
     ) throws(LaunchError) -> ContainerSpec {
         var spec = ContainerSpec(
             name: configuration.containerName(for: service.name), service: service.name, image: image)
         spec.command = service.command
         spec.entrypoint = service.entrypoint
-        spec.environment = configuration.environment(for: service)
+        spec.environment = environment
         spec.ports = service.ports
         spec.hostsFile = hostsFile
         spec.workingDir = service.workingDir
@@ -25,7 +26,7 @@ enum ContainerSpecBuilder {
         for mount in service.volumes {
             spec.binds.append(try bind(for: mount, service: service.name, configuration: configuration))
         }
-        spec.binds += configuration.injectedBinds
+        spec.binds += configuration.injectedBinds + extraBinds
         return spec
     }
 

@@ -7,7 +7,7 @@ extension Instance {
         let clock = ContinuousClock()
         let started = clock.now
         let service = configuration.project.services[name]!
-        let environment = configuration.environment(for: service)
+        let environment = serviceEnvironment(service)
         guard let argv = check.argv, let container = records[name]?.container else { return }
         while !Task.isCancelled {
             do {

@@ -20,6 +20,7 @@ extension Instance {
                 continue
             }
             guard phase == .running else { return }
+            probeListeningPorts()
             for (name, record) in records where record.state.isUp && record.everStarted {
                 switch statuses[record.container] {
                 case .exited(let code)?: await containerEnded(name, code: code)
@@ -27,6 +28,15 @@ extension Instance {
                 default: break
                 }
             }
+        }
+    }
+
+    /// Notes which declared TCP ports accept connections on loopback now, at their real (shifted) number.
+    func probeListeningPorts() {
+        let status = snapshot().portShift
+        for (name, record) in records where record.state.isUp && !record.ports.isEmpty {
+            let ports = record.ports.filter { $0.protocol == "tcp" }.map { status?.shifted($0.target) ?? $0.target }
+            records[name]?.listening = ports.filter { LoopbackProbe.accepts(port: $0, timeoutMilliseconds: 20) }
         }
     }
 

@@ -27,6 +27,8 @@ public actor Instance {
     var monitorTask: Task<Void, Never>?
     private var changeWaiters: [CheckedContinuation<Void, Never>] = []
     private var savedImages: Set<String> = []
+    /// The PortShift offset reserved for this instance's group, while it runs.
+    private(set) var portShiftOffset: Int?
     /// How often containers are checked for having ended.
     let monitorInterval: Duration
 
@@ -63,10 +65,12 @@ public actor Instance {
         let instanceLogger = logger.with("instance", configuration.id)
         self.logger = instanceLogger
         runtime = configuration.runtime.makeRuntime()
-        context = LaunchContext(
+        var context = LaunchContext(
             runner: runner, executable: configuration.runtimeExecutable,
             environment: configuration.runtimeCommandEnvironment, workingDirectory: configuration.workingDirectory,
             stateDirectory: configuration.stateDirectory, logger: instanceLogger.child(component: "runtime"))
+        context.commandTimeout = configuration.runtimeCommandTimeout
+        self.context = context
         for name in members {
             let service = configuration.project.services[name]!
             records[name] = ServiceRecord(
@@ -76,8 +80,15 @@ public actor Instance {
 
     /// Writes the hosts file and starts every service's task; returns at once. Services start as their
     /// dependencies' conditions hold, in parallel.
-    public func start() throws(LaunchError) {
+    public func start() async throws(LaunchError) {
         guard phase == .idle else { throw .instanceRunning(id) }
+        if let settings = configuration.portShift {
+            let supervisor = configuration.offsetSupervisor ?? OffsetServerSupervisor(logger: logger)
+            portShiftOffset = try await supervisor.acquire(
+                group: portShiftGroup, settings: settings,
+                stateDirectory: configuration.workingDirectory + "/.mini-compose")
+            guard phase == .idle else { throw .instanceRunning(id) }
+        }
         let hosts = HostsFile.render(
             project: configuration.project, hostIP: configuration.hostIP,
             containerNames: Dictionary(uniqueKeysWithValues: members.map { ($0, configuration.containerName(for: $0)) })
@@ -128,6 +139,11 @@ public actor Instance {
         }
         for task in stops.values { await task.value }
         for task in serviceTasks.values { await task.value }
+        if let settings = configuration.portShift, portShiftOffset != nil {
+            await (configuration.offsetSupervisor ?? OffsetServerSupervisor(logger: logger)).release(
+                group: portShiftGroup, settings: settings)
+            portShiftOffset = nil
+        }
         phase = .stopped
         notifyChange()
         try? saveState()
@@ -163,6 +179,13 @@ public actor Instance {
         guard phase == .idle else { throw .instanceRunning(id) }
         let containers = state.services.map(\.container)
         let statuses = try await runtime.status(of: containers, context: context)
+        if let settings = configuration.portShift, state.portShift != nil {
+            // The server hands a group the offset it already has, so the running services keep their ports.
+            let supervisor = configuration.offsetSupervisor ?? OffsetServerSupervisor(logger: logger)
+            portShiftOffset = try await supervisor.acquire(
+                group: portShiftGroup, settings: settings,
+                stateDirectory: configuration.workingDirectory + "/.mini-compose")
+        }
         phase = .running
         for saved in state.services where records[saved.service] != nil {
             var record = saved
@@ -193,12 +216,49 @@ public actor Instance {
     }
 
     public func snapshot() -> InstanceSnapshot {
-        InstanceSnapshot(
+        var snapshot = InstanceSnapshot(
             id: id, project: configuration.project.name, runtime: configuration.runtime.rawValue,
             hostIP: configuration.hostIP, phase: phase.rawValue, services: members.compactMap { records[$0] })
+        if let settings = configuration.portShift, let offset = portShiftOffset {
+            snapshot.portShift = InstanceSnapshot.PortShiftStatus(
+                group: portShiftGroup, offset: offset, server: settings.serverAddress, exceptPorts: settings.exceptPorts
+            )
+        }
+        return snapshot
+    }
+
+    /// `<project>-<id>`.
+    public nonisolated var portShiftGroup: String {
+        PortShiftSettings.group(project: configuration.project.name, id: id)
+    }
+
+    /// A service's environment: the configuration's, plus the PortShift variables while the instance has an offset.
+    func serviceEnvironment(_ service: Service) -> [(String, String)] {
+        var environment = configuration.environment(for: service)
+        if let settings = configuration.portShift, portShiftOffset != nil, PortShiftSettings.includes(service) {
+            let extra = settings.variables(group: portShiftGroup, service: service)
+            environment.removeAll { extra[$0.0] != nil }
+            environment += extra.map { ($0.key, $0.value) }
+            environment.sort { $0.0 < $1.0 }
+        }
+        return environment
+    }
+
+    /// The shim, bound at the path it has on the host so LD_PRELOAD names the same file inside and out.
+    func portShiftBinds(_ service: Service) -> [ContainerSpec.Bind] {
+        guard let settings = configuration.portShift, PortShiftSettings.includes(service) else { return [] }
+        return [ContainerSpec.Bind(source: settings.libraryPath, target: settings.libraryPath, readOnly: true)]
     }
 
     public var currentPhase: Phase { phase }
+
+    /// The last `tail` lines of a service's output, as the runtime keeps it.
+    public func logs(service: String, tail: Int?) async throws(LaunchError) -> String {
+        guard let record = records[service] else {
+            throw .unknownService(service, suggestion: Suggestions.closest(to: service, in: records.keys))
+        }
+        return try await runtime.logs(container: record.container, tail: tail, context: context)
+    }
 
     // MARK: State changes
 
@@ -286,7 +346,8 @@ public actor Instance {
         try await saveImageIfAsked(service: service, image: image)
         if let spec = specs[name] { return spec }
         let spec = try ContainerSpecBuilder.spec(
-            for: service, image: image, configuration: configuration, hostsFile: hostsFilePath)
+            for: service, image: image, configuration: configuration, hostsFile: hostsFilePath,
+            environment: serviceEnvironment(service), extraBinds: portShiftBinds(service))
         specs[name] = spec
         return spec
     }

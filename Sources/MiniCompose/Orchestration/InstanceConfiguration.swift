@@ -22,6 +22,12 @@ public struct InstanceConfiguration: Sendable {
     public var selectedServices: [String]?
     /// The environment mini-compose itself runs in, for runtime commands.
     public var processEnvironment: [String: String]
+    /// Run the instance as a PortShift group; nil runs it without.
+    public var portShift: PortShiftSettings?
+    /// Who reserves offsets (shared by the instances of one process).
+    public var offsetSupervisor: OffsetServerSupervisor?
+    /// How long a runtime command (other than a build or a health check) may take before it is killed.
+    public var runtimeCommandTimeout: Duration = .seconds(300)
 
     public init(
         id: String, project: ComposeProject, runtime: RuntimeKind, runtimeExecutable: String? = nil,
@@ -70,9 +76,12 @@ public struct InstanceConfiguration: Sendable {
         return environment
     }
 
-    /// A service's container environment: the file's values, then posted settings, then injected variables.
+    /// A service's container environment: `MINI_COMPOSE_PROJECT`, `MINI_COMPOSE_INSTANCE` and
+    /// `MINI_COMPOSE_SERVICE`, then the file's values, then posted settings, then injected variables.
     public func environment(for service: Service) -> [(String, String)] {
-        var merged: [String: String] = [:]
+        var merged: [String: String] = [
+            "MINI_COMPOSE_PROJECT": project.name, "MINI_COMPOSE_INSTANCE": id, "MINI_COMPOSE_SERVICE": service.name,
+        ]
         for variable in service.environment { if let value = variable.value { merged[variable.name] = value } }
         for (name, value) in settings { merged[name] = value }
         for (name, value) in injectedEnvironment { merged[name] = value }

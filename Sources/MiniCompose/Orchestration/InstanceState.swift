@@ -18,6 +18,8 @@ public struct InstanceState: Sendable, Codable, Equatable {
     public var stopGrace: [String: Double]
     public var services: [ServiceRecord]
     public var updatedAt: Double
+    /// The PortShift group and offset, when the instance runs under PortShift.
+    public var portShift: InstanceSnapshot.PortShiftStatus?
 
     public static func path(workingDirectory: String, id: String) -> String {
         workingDirectory + "/.mini-compose/\(id)/state.json"
@@ -65,7 +67,8 @@ extension Instance {
             ownerPID: getpid(), stopOrder: graph.stopOrder.filter { records[$0] != nil },
             stopGrace: Dictionary(
                 uniqueKeysWithValues: members.map { ($0, configuration.project.services[$0]!.stopGracePeriod.seconds) }),
-            services: members.compactMap { records[$0] }, updatedAt: Date().timeIntervalSince1970)
+            services: members.compactMap { records[$0] }, updatedAt: Date().timeIntervalSince1970,
+            portShift: snapshot().portShift)
     }
 
     func saveState() throws(LaunchError) {

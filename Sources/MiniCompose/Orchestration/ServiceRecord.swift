@@ -20,6 +20,8 @@ public struct ServiceRecord: Sendable, Codable, Equatable {
     /// True once a container of this service has been started.
     public var everStarted: Bool
     public var ports: [PortMapping]
+    /// The host ports (shifted under PortShift) where the monitor last found something accepting TCP connections.
+    public var listening: [Int] = []
 
     init(service: String, container: String, ports: [PortMapping]) {
         self.service = service
@@ -46,10 +48,32 @@ public struct ServiceRecord: Sendable, Codable, Equatable {
 
 /// One instance at a moment: its services' records and how it was started.
 public struct InstanceSnapshot: Sendable, Codable, Equatable {
+    public init(id: String, project: String, runtime: String, hostIP: String, phase: String, services: [ServiceRecord])
+    {
+        self.id = id
+        self.project = project
+        self.runtime = runtime
+        self.hostIP = hostIP
+        self.phase = phase
+        self.services = services
+    }
+
     public var id: String
     public var project: String
     public var runtime: String
     public var hostIP: String
     public var phase: String
     public var services: [ServiceRecord]
+    /// The PortShift group and offset, when the instance runs under PortShift.
+    public var portShift: PortShiftStatus?
+
+    public struct PortShiftStatus: Sendable, Codable, Equatable {
+        public var group: String
+        public var offset: Int
+        public var server: String
+        public var exceptPorts: [Int]
+
+        /// The port a service really listens on for `port`.
+        public func shifted(_ port: Int) -> Int { exceptPorts.contains(port) ? port : port + offset }
+    }
 }

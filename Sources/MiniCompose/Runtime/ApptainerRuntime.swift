@@ -124,7 +124,8 @@ public struct ApptainerRuntime: ContainerRuntime {
     }
 
     public func stop(container: String, grace: Duration, context: LaunchContext) async throws(LaunchError) {
-        let seconds = max(1, Int(grace.components.seconds) + (grace.components.attoseconds > 0 ? 1 : 0))
+        // The runtime takes whole seconds; round up so a grace period is never cut short.
+        let seconds = max(1, Int(grace.seconds.rounded(.up)))
         let result = try await context.run(
             ["instance", "stop", "-t", String(seconds), container], timeout: grace + .seconds(60), allowFailure: true)
         guard result.status != .exited(0) else { return }

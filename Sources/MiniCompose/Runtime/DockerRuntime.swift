@@ -115,8 +115,8 @@ public struct DockerRuntime: ContainerRuntime {
     }
 
     public func stop(container: String, grace: Duration, context: LaunchContext) async throws(LaunchError) {
-        let seconds = max(
-            0, Int((Double(grace.components.seconds) + Double(grace.components.attoseconds) / 1e18).rounded(.up)))
+        // The runtime takes whole seconds; round up so a grace period is never cut short.
+        let seconds = max(0, Int(grace.seconds.rounded(.up)))
         let stopped = try await context.run(
             ["stop", "-t", String(seconds), container], timeout: grace + .seconds(60), allowFailure: true)
         let removed = try await context.run(["rm", "-f", container], allowFailure: true)

@@ -49,8 +49,9 @@ public struct LaunchContext: Sendable {
         } catch {
             throw .runtimeFailed(command: label, status: "not started", stderr: "\(error)")
         }
-        if result.timedOut {
-            throw .runtimeTimedOut(command: label, seconds: Int((timeout ?? commandTimeout).components.seconds))
+        // With `allowFailure` the caller reads the result, timeouts included (health checks do).
+        if result.timedOut && !allowFailure {
+            throw .runtimeTimedOut(command: label, seconds: (timeout ?? commandTimeout).seconds)
         }
         if !allowFailure, result.status != .exited(0) {
             throw .runtimeFailed(command: label, status: "\(result.status)", stderr: result.stderrText)

@@ -8,7 +8,7 @@ public enum LaunchError: Error, Sendable, Equatable, CustomStringConvertible {
     case runtimeNotFound(RuntimeKind, detail: String)
     /// A runtime command exited non-zero; `stderr` is the runtime's own message.
     case runtimeFailed(command: String, status: String, stderr: String)
-    case runtimeTimedOut(command: String, seconds: Int)
+    case runtimeTimedOut(command: String, seconds: Double)
     case imageUnavailable(service: String, reason: String)
     case invalidName(String, rule: String)
     case dependencyFailed(service: String, dependency: String, reason: String)
@@ -30,7 +30,7 @@ public enum LaunchError: Error, Sendable, Equatable, CustomStringConvertible {
             let message = stderr.trimmingCharacters(in: .whitespacesAndNewlines)
             return "\(command) failed (\(status))" + (message.isEmpty ? "" : ": \(message)")
         case .runtimeTimedOut(let command, let seconds):
-            return "\(command) did not finish within \(seconds) s and was killed"
+            return "\(command) did not finish within \(ComposeDuration.seconds(seconds)) and was killed"
         case .imageUnavailable(let service, let reason):
             return "no image for service \"\(service)\": \(reason)"
         case .invalidName(let name, let rule):
@@ -51,4 +51,9 @@ public enum LaunchError: Error, Sendable, Equatable, CustomStringConvertible {
             return what
         }
     }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
