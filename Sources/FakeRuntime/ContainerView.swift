@@ -2,7 +2,7 @@ import Foundation
 
 /// How a container looks to `inspect` and `ps`.
 enum ContainerView {
-    static func inspect(_ record: ContainerRecord) -> [String: Any] {
+    static func inspect(_ record: ContainerRecord, face: Face) -> [String: Any] {
         let running = record.status == .running
         var portBindings: [String: Any] = [:]
         for port in record.ports {
@@ -24,7 +24,7 @@ enum ContainerView {
                 "Error": record.error, "StartedAt": record.startedAt, "FinishedAt": record.finishedAt,
             ] as [String: Any],
             "Image": "sha256:\(record.imageID)",
-            "Name": "/\(record.name)",
+            "Name": face == .podman ? record.name : "/\(record.name)",
             "LogPath": record.stdoutLog,
             "HostConfig": [
                 "Binds": record.binds.map { "\($0.source):\($0.destination)\($0.readOnly ? ":ro" : "")" },

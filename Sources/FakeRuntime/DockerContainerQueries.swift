@@ -67,7 +67,7 @@ extension DockerContainerCommands {
         for name in flags.positionals {
             let type = flags.last("--type")
             if type != "image", let record = store.find(name) {
-                objects.append(ContainerView.inspect(record))
+                objects.append(ContainerView.inspect(record, face: face))
             } else if type != "container", let image = invocation.images.find(name) {
                 objects.append(DockerImageCommands.inspectObject(image))
             } else {

@@ -41,14 +41,17 @@ struct DockerImageCommands {
         var rows: [[String: Any]] = []
         for image in images.all() {
             let tags = image.repoTags.isEmpty ? ["<none>:<none>"] : image.repoTags
+            // Podman picks images by the name asked for, then lists every name they have; docker lists only
+            // the names that match.
+            let wanted = flags.positionals.first.map { ImageReference($0).repository }
+            let imageMatches = wanted.map { name in tags.contains { ImageReference($0).repository == name } } ?? true
             for tag in tags {
                 let ref = ImageReference(tag)
-                if let wanted = flags.positionals.first, ImageReference(wanted).repository != ref.repository {
-                    continue
-                }
+                let tagMatches = wanted == nil || wanted == ref.repository
+                guard tagMatches || (invocation.face == .podman && imageMatches) else { continue }
                 rows.append([
                     "ID": flags.has("--no-trunc") ? "sha256:\(image.id)" : image.shortID,
-                    "Repository": tag == "<none>:<none>" ? "<none>" : ref.repository,
+                    "Repository": tag == "<none>:<none>" ? "<none>" : Self.shown(ref.repository, face: invocation.face),
                     "Tag": tag == "<none>:<none>" ? "<none>" : ref.tag, "CreatedAt": image.created,
                     "CreatedSince": ContainerView.ago(image.created), "Size": "0B",
                 ])
@@ -68,6 +71,20 @@ struct DockerImageCommands {
                     rows: rows.map { row in columns.map { "\(row[$0]!)" } }))
         }
         return 0
+    }
+
+    /// Podman names a local image without a registry `localhost/<name>`; docker shows it as stored.
+    /// Images pulled from the fixture registry are shown the same way, where podman would name their registry.
+    static func shownTag(_ tag: String, face: Face) -> String {
+        let reference = ImageReference(tag)
+        return shown(reference.repository, face: face) + ":" + reference.tag
+    }
+
+    static func shown(_ repository: String, face: Face) -> String {
+        guard face == .podman else { return repository }
+        let domain = repository.split(separator: "/").first.map(String.init) ?? ""
+        let qualified = repository.contains("/") && (domain.contains(".") || domain.contains(":"))
+        return qualified ? repository : "localhost/" + repository
     }
 
     static func inspectObject(_ image: ImageRecord) -> [String: Any] {
@@ -98,7 +115,8 @@ struct DockerImageCommands {
         }
         if let first = missing.first {
             throw invocation.face == .docker
-                ? .exact(text: "Error: No such image: \(first)", code: 1) : .noSuchImage(first)
+                ? .exact(text: "Error: No such image: \(first)", code: 1)
+                : .exact(text: "Error: inspecting object: \(first): image not known", code: 125)
         }
         return 0
     }
@@ -186,10 +204,17 @@ struct DockerImageCommands {
                 if flags.has("--force") { continue }
                 throw .noSuchImage(name)
             }
+            let named = ImageReference(name).normalized
+            if image.repoTags.count > 1, image.repoTags.contains(named) {
+                // One name of several: only that name goes, as with docker and podman.
+                try images.untag(image.id, named)
+                Output.line("Untagged: \(Self.shownTag(named, face: invocation.face))")
+                continue
+            }
             try invocation.state.locked { () throws(FakeError) in
                 try? FileManager.default.removeItem(at: images.directory(image.id))
             }
-            for tag in image.repoTags { Output.line("Untagged: \(tag)") }
+            for tag in image.repoTags { Output.line("Untagged: \(Self.shownTag(tag, face: invocation.face))") }
             Output.line("Deleted: sha256:\(image.id)")
         }
         return 0

@@ -30,8 +30,10 @@ struct DockerRun {
         }
         let image: ImageRecord
         do {
-            image = try invocation.images.findOrPull(imageName, environment: invocation.environment, announce: true)
+            image = try invocation.images.findOrPull(
+                imageName, environment: invocation.environment, announce: invocation.face == .docker)
         } catch FakeError.pullDenied(let ref) {
+            if invocation.face == .podman { throw Self.podmanPullFailure(imageName) }
             throw .startFailed(
                 "pull access denied for \(ImageReference(ref).repository), repository does not exist or may require "
                     + "'docker login': denied: requested access to the resource is denied")
@@ -140,6 +142,20 @@ struct DockerRun {
             source = volume.path
         }
         return BindMount(source: source, destination: parts[1], readOnly: options.contains("ro"))
+    }
+
+    /// Podman pulls nothing for a short name when no unqualified-search registry is configured (Debian's default),
+    /// and announces a pull of a qualified one before failing.
+    static func podmanPullFailure(_ name: String) -> FakeError {
+        let domain = name.split(separator: "/").first.map(String.init) ?? ""
+        let qualified = name.contains("/") && (domain.contains(".") || domain.contains(":") || domain == "localhost")
+        guard qualified else {
+            return .exact(
+                text: "Error: short-name \"\(name)\" did not resolve to an alias and no unqualified-search registries "
+                    + "are defined in \"/etc/containers/registries.conf\"", code: 125)
+        }
+        Output.errLine("Trying to pull \(name)...")
+        return .pullDenied(name)
     }
 
     static func isValidName(_ name: String) -> Bool {

@@ -115,7 +115,7 @@ enum FakeError: Error, Equatable {
         case .noSuchContainer(let name):
             return ("Error: no container with name or ID \"\(name)\" found: no such container", 125)
         case .noSuchObject(let name):
-            return ("Error: no such object: \"\(name)\"", 125)
+            return ("Error: inspecting object: no such object: \"\(name)\"", 125)
         case .noSuchImage(let ref):
             return ("Error: \(ref): image not known", 125)
         case .nameInUse(let name, let id):
@@ -129,8 +129,8 @@ enum FakeError: Error, Equatable {
                     "Error: can only kill running containers. \(name) is in state exited: container state improper", 125
                 )
             }
-            // Podman answers 126 here, so callers can tell "exists but stopped" from "missing".
-            return ("Error: can only create exec sessions on running containers: container state improper", 126)
+            // Podman 4.3 answers 255 here (not its documented 125/126), so callers can tell it from "missing".
+            return ("Error: can only create exec sessions on running containers: container state improper", 255)
         case .removeRunning(let name):
             return (
                 "Error: cannot remove container \(name) as it is running - running or paused containers cannot be "

@@ -44,6 +44,16 @@ struct ImageStore {
     }
 
     /// Gives image `id` the `tags`, taking them from any other image that had them.
+    /// Removes one name from an image that has others; the image itself stays.
+    func untag(_ id: String, _ tag: String) throws(FakeError) {
+        try state.locked { () throws(FakeError) in
+            let file = directory(id).appendingPathComponent("image.json")
+            guard var record = StateStore.read(ImageRecord.self, from: file) else { throw .noSuchImage(id) }
+            record.repoTags.removeAll { $0 == tag }
+            try StateStore.write(record, to: file)
+        }
+    }
+
     func tag(_ id: String, _ tags: [String]) throws(FakeError) -> ImageRecord {
         try state.locked { () throws(FakeError) -> ImageRecord in
             let target = directory(id)
@@ -56,7 +66,8 @@ struct ImageStore {
                 other.repoTags.removeAll { normalized.contains($0) }
                 try StateStore.write(other, to: directory(other.id).appendingPathComponent("image.json"))
             }
-            record.repoTags = Array(Set(record.repoTags + normalized)).sorted()
+            // Names keep the order they were given in, as podman lists them.
+            for tag in normalized where !record.repoTags.contains(tag) { record.repoTags.append(tag) }
             try StateStore.write(record, to: target.appendingPathComponent("image.json"))
             return record
         }

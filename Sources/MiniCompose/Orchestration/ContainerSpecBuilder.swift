@@ -17,6 +17,7 @@ enum ContainerSpecBuilder {
         spec.user = service.user
         spec.hostname = service.hostname
         spec.gpu = service.gpu
+        spec.hostNetwork = service.networkMode == "host"
         spec.labels =
             [
                 ("io.mini-compose.project", configuration.project.name), ("io.mini-compose.instance", configuration.id),

@@ -29,6 +29,8 @@ public struct ContainerSpec: Sendable, Equatable {
     public var user: String?
     public var hostname: String?
     public var gpu: GPURequest?
+    /// `network_mode: host`: the runtime must not give the container a network of its own.
+    public var hostNetwork = false
     public var labels: [(String, String)]
 
     public init(name: String, service: String, image: String) {
@@ -46,7 +48,7 @@ public struct ContainerSpec: Sendable, Equatable {
             && lhs.entrypoint == rhs.entrypoint && lhs.environment.elementsEqual(rhs.environment, by: ==)
             && lhs.binds == rhs.binds && lhs.ports == rhs.ports && lhs.hostsFile == rhs.hostsFile
             && lhs.workingDir == rhs.workingDir && lhs.user == rhs.user && lhs.hostname == rhs.hostname
-            && lhs.gpu == rhs.gpu && lhs.labels.elementsEqual(rhs.labels, by: ==)
+            && lhs.gpu == rhs.gpu && lhs.hostNetwork == rhs.hostNetwork && lhs.labels.elementsEqual(rhs.labels, by: ==)
     }
 }
 

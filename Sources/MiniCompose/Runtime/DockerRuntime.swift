@@ -52,6 +52,7 @@ public struct DockerRuntime: ContainerRuntime {
         if let directory = spec.workingDir { arguments += ["-w", directory] }
         if let user = spec.user { arguments += ["--user", user] }
         if let hostname = spec.hostname { arguments += ["--hostname", hostname] }
+        if spec.hostNetwork { arguments += ["--network", "host"] }
         if let gpu = spec.gpu { arguments += ["--gpus", gpusArgument(gpu)] }
         var trailing = spec.command ?? []
         if let entrypoint = spec.entrypoint {

@@ -45,6 +45,12 @@ import Testing
             ])
     }
 
+    @Test func dockerRunOfAHostNetworkServiceAsksForTheHostNetwork() {
+        var spec = ContainerSpec(name: "n", service: "s", image: "img")
+        spec.hostNetwork = true
+        #expect(DockerRuntime.runArguments(spec) == ["run", "-d", "--name", "n", "--network", "host", "img"])
+    }
+
     @Test func dockerBuildNamesDockerfileArgsAndTarget() {
         let build = BuildSpec(
             context: "/p/app", dockerfile: "Containerfile",
