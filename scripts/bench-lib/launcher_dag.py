@@ -105,6 +105,7 @@ def analyse(services, state, t0, job_end):
         r = records[s["name"]]
         holds[(s["name"], "service_started")] = r["startedAt"]
         holds[(s["name"], "ready")] = ready[s["name"]]
+    path = critical_path(services, records, ready, holds, t0)
     gaps, notice = [], []
     for s in services:
         r = records[s["name"]]
@@ -114,7 +115,32 @@ def analyse(services, state, t0, job_end):
             continue
         held = max(holds[(dep, "service_started" if c == "service_started" else "ready")] for dep, c in s["deps"])
         gaps.append((first(r, "STARTING") - held, s["name"]))
-    return max(ready.values()) - t0, max(gaps), sorted(notice)
+    return max(ready.values()) - t0, max(gaps), sorted(notice), path
+
+
+def critical_path(services, records, ready, holds, t0):
+    """Walks back from the last service ready through the dependency that held last, adding up where the time
+    went: the launcher (from `up` or a condition holding to the start command), the runtime's start commands, the
+    programs' own delays, and noticing readiness (health probes, exit polling)."""
+    by_name = {s["name"]: s for s in services}
+    parts = {"launcher": 0.0, "start commands": 0.0, "delays": 0.0, "noticing": 0.0}
+    name = max(ready, key=ready.get)
+    via_ready, length = True, 0
+    while True:
+        s, r = by_name[name], records[name]
+        starting = first(r, "STARTING")
+        length += 1
+        if via_ready:
+            parts["delays"] += s["delay"]
+            parts["noticing"] += ready[name] - (r["startedAt"] + s["delay"])
+        parts["start commands"] += r["startedAt"] - starting
+        if not s["deps"]:
+            parts["launcher"] += starting - t0
+            return length, parts
+        key = lambda d: holds[(d[0], "service_started" if d[1] == "service_started" else "ready")]
+        dep, condition = max(s["deps"], key=key)
+        parts["launcher"] += starting - key((dep, condition))
+        name, via_ready = dep, condition != "service_started"
 
 
 def up_mini_compose(sandbox, services, path, runtime, job_end):
@@ -131,8 +157,8 @@ def up_mini_compose(sandbox, services, path, runtime, job_end):
     if down.returncode != 0:
         raise SystemExit(f"error: mini-compose down failed:\n{down.stdout}{down.stderr}")
     # `up` exits 1 under apptainer, where a job's exit code is unknown; analyse() checks every state instead.
-    wall, gap, notice = analyse(services, state, t0, job_end)
-    return wall, returned, gap, notice
+    wall, gap, notice, path = analyse(services, state, t0, job_end)
+    return wall, returned, gap, notice, path
 
 
 class SequentialDriver:
@@ -226,7 +252,8 @@ def main():
             path = sandbox.project(f"dag-{runtime}", compose(services))
             bound, quantised = lower_bounds(services)
             load_before = load_average()
-            wall, returned, (gap, gap_service), notice = up_mini_compose(sandbox, services, path, runtime, job_end)
+            wall, returned, (gap, gap_service), notice, (length, parts) = up_mini_compose(
+                sandbox, services, path, runtime, job_end)
             sequential = SequentialDriver(sandbox, os.path.join(sandbox.directory, f"seq-{runtime}"), runtime).run(
                 services)
             load_after = load_average()
@@ -239,6 +266,8 @@ def main():
                   f"{gap * 1000:.0f} ms ({gap_service}) (target <= 150 ms)")
             print(f"  condition noticed after it really held (listening or exit): median "
                   f"{notice[len(notice) // 2] * 1000:.0f} ms, max {notice[-1] * 1000:.0f} ms")
+            print(f"  where the time went along the critical path actually taken ({length} services): "
+                  + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in parts.items()))
             print(f"  peer baseline, one service at a time: {sequential:.3f} s; mini-compose "
                   f"{sequential / wall:.2f}x faster")
             print(f"  load average before {load_before}, after {load_after}")
