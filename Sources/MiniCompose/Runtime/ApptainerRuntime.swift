@@ -10,7 +10,7 @@ public struct ApptainerRuntime: ContainerRuntime {
     public init(kind: RuntimeKind) {
         precondition(kind.family == .apptainer, "ApptainerRuntime drives apptainer or singularity")
         self.kind = kind
-        conversions = ImageConversions()
+        conversions = ImageConversions.shared
     }
 
     /// `working_dir/<image>.sif`; else a saved `working_dir/<image>.tar`, converted to that SIF once;
@@ -66,6 +66,9 @@ public struct ApptainerRuntime: ContainerRuntime {
     ) throws(LaunchError) -> String {
         let path = context.stateDirectory + "/\(service).env"
         let text = environment.map { "\($0.0)=\(Self.shellQuoted($0.1))\n" }.joined()
+        // Every health check passes the same environment again: an unchanged file is not rewritten and synced
+        // on each probe, which would hold up a thread of the small shared pool many times a second.
+        if FileManager.default.contents(atPath: path) == Data(text.utf8) { return path }
         try StateFiles.writeAtomically(text, to: path, mode: 0o600)
         return path
     }
@@ -94,6 +97,8 @@ public struct ApptainerRuntime: ContainerRuntime {
     public func status(
         of containers: [String], context: LaunchContext
     ) async throws(LaunchError) -> [String: ContainerStatus] {
+        // An instance that ended is no longer listed and its exit code is lost, so it reads as missing: under this
+        // runtime a service_completed_successfully dependency on a one-shot job can never hold.
         let running = try await instances(context: context)
         var statuses: [String: ContainerStatus] = [:]
         for name in containers {
@@ -153,10 +158,13 @@ public struct ApptainerRuntime: ContainerRuntime {
     }
 }
 
-/// Serialises conversions of one SIF so concurrent starts of services sharing an image convert it once.
+/// Serialises conversions of one SIF so concurrent starts of services sharing an image convert it once, and asks
+/// each runtime executable once whether it has `--no-eval`. One per process: the SIF files and the executables are
+/// shared by every instance, so copies of a stack started together do not convert or ask again.
 actor ImageConversions {
+    static let shared = ImageConversions()
     private var running: [String: Task<Void, any Error>] = [:]
-    private var noEval: [String: Bool] = [:]
+    private var noEval: [String: Task<Bool, Never>] = [:]
 
     func convertOnce(sif: String, _ work: @escaping @Sendable () async throws(LaunchError) -> Void)
         async throws(LaunchError)
@@ -175,10 +183,9 @@ actor ImageConversions {
         }
     }
 
-    func noEvalSupport(_ executable: String, probe: @Sendable () async -> Bool) async -> Bool {
-        if let known = noEval[executable] { return known }
-        let value = await probe()
-        noEval[executable] = value
-        return value
+    func noEvalSupport(_ executable: String, probe: @escaping @Sendable () async -> Bool) async -> Bool {
+        let task = noEval[executable] ?? Task { await probe() }
+        noEval[executable] = task
+        return await task.value
     }
 }
