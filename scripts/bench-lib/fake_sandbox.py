@@ -69,6 +69,13 @@ def free_ports(count):
     return ports
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time a live process has used (its own, not its children's)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load_average():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])

@@ -6,7 +6,8 @@ all healthy is from the first request to the last service of the last copy turni
 client, which has no health check), read from the instances' recorded transitions. Rounds are interleaved
 (1, 5, 20, 1, 5, 20, ...) so that other load on the machine hits every N alike; the figures are medians. Reported:
 time for N copies against one copy (target: 20 copies within 3x), and mini-compose's own memory per copy: the
-server's RSS with N copies up minus its idle RSS, divided by N.
+server's RSS with N copies up minus its idle RSS, divided by N (and its CPU time from the first request to all
+healthy, divided by N).
 """
 import json
 import os
@@ -18,7 +19,7 @@ import threading
 import time
 import urllib.request
 
-from fake_sandbox import ROOT, Sandbox, free_ports, load_average, wait_until
+from fake_sandbox import ROOT, Sandbox, cpu_seconds, free_ports, load_average, wait_until
 
 COUNTS = (1, 5, 20)
 ROUNDS = 3
@@ -87,6 +88,7 @@ def one_round(sandbox, compose_path, workdir, offset_server, shim, count):
     try:
         time.sleep(0.5)
         idle = rss_kib(server.process.pid)
+        idle_cpu = cpu_seconds(server.process.pid)
         ids = [f"c{i:02d}" for i in range(count)]
         errors = []
 
@@ -116,11 +118,12 @@ def one_round(sandbox, compose_path, workdir, offset_server, shim, count):
             raise SystemExit(f"error: {count} copies not healthy within 300 s")
         time.sleep(0.5)
         loaded = rss_kib(server.process.pid)
+        cpu = cpu_seconds(server.process.pid) - idle_cpu
         last = 0.0
         for instance in ids:
             with open(os.path.join(workdir, ".mini-compose", instance, "state.json")) as f:
                 last = max(last, ready_time(json.load(f)))
-        return last - t0, (loaded - idle) / count, idle
+        return last - t0, (loaded - idle) / count, idle, cpu / count
     finally:
         server.stop()
 
@@ -144,11 +147,13 @@ def main():
         address = f"127.0.0.1:{offset_port}"
         times = {n: [] for n in COUNTS}
         memory = {n: [] for n in COUNTS}
+        cpus = {n: [] for n in COUNTS}
         idles = []
         load_before = load_average()
         for _ in range(ROUNDS):
             for count in COUNTS:
-                seconds, per_copy, idle = one_round(sandbox, compose_path, workdir, address, shim, count)
+                seconds, per_copy, idle, cpu = one_round(sandbox, compose_path, workdir, address, shim, count)
+                cpus[count].append(cpu)
                 times[count].append(seconds)
                 memory[count].append(per_copy)
                 idles.append(idle)
@@ -161,7 +166,8 @@ def main():
             target = " (target <= 3x)" if count == 20 else ""
             print(f"  N={count:2d}: all healthy after {t:.3f} s ({', '.join(f'{x:.2f}' for x in times[count])}): "
                   f"{t / one:.2f}x one copy{target}; mini-compose memory per copy "
-                  f"{statistics.median(memory[count]):.0f} KiB")
+                  f"{statistics.median(memory[count]):.0f} KiB, CPU per copy until healthy "
+                  f"{statistics.median(cpus[count]) * 1000:.0f} ms")
         print(f"  load average before {load_before}, after {load_after}")
     finally:
         offset_server.terminate()
