@@ -118,14 +118,31 @@ public struct ApptainerRuntime: ContainerRuntime {
         var instances: [InstanceInfo]?
     }
 
+    /// Listings of the same runtime, with the same environment, shared by the instances of this process.
+    static let listings = SharedListing<RunResult>()
+
     func instances(context: LaunchContext) async throws(LaunchError) -> [String: InstanceInfo] {
-        let result = try await context.run(["instance", "list", "--json"], timeout: .seconds(60))
+        let list = { @Sendable () async throws(LaunchError) -> RunResult in
+            try await context.run(["instance", "list", "--json"], timeout: .seconds(60))
+        }
+        // Only commands run for real are shared: a runner given by a caller (a test's) answers for itself alone.
+        let result =
+            context.runner is ProcessRunner
+            ? try await Self.listings.run(key: Self.listingKey(context), list) : try await list()
         guard let list = try? JSONDecoder().decode(InstanceList.self, from: Data(result.stdout)) else {
             throw .runtimeFailed(
                 command: "\(kind.rawValue) instance list", status: "unreadable output",
                 stderr: String(result.stdoutText.prefix(200)))
         }
         return Dictionary((list.instances ?? []).map { ($0.instance, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Listings that would run the same command in the same environment give the same answer.
+    static func listingKey(_ context: LaunchContext) -> String {
+        ([context.executable, context.workingDirectory]
+            + context.environment.sorted { $0.key < $1.key }.map {
+                "\($0.key)=\($0.value)"
+            }).joined(separator: "\n")
     }
 
     public func stop(container: String, grace: Duration, context: LaunchContext) async throws(LaunchError) {
