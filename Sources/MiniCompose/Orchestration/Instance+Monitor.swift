@@ -6,7 +6,7 @@ extension Instance {
         let clock = ContinuousClock()
         while !Task.isCancelled, phase == .running {
             do {
-                try await clock.sleep(for: monitorInterval)
+                try await clock.sleep(for: exitAwaited ? min(monitorInterval, Self.exitPollInterval) : monitorInterval)
             } catch {
                 return
             }
@@ -28,6 +28,21 @@ extension Instance {
                 default: break
                 }
             }
+        }
+    }
+
+    /// How often containers are checked while a dependent waits for one of them to complete.
+    static let exitPollInterval = Duration.milliseconds(100)
+
+    /// True while a service waits to start on a dependency that must complete and has not ended yet: its exit is
+    /// then looked for more often than the monitor interval, so the dependent starts soon after.
+    var exitAwaited: Bool {
+        records.values.contains { record in
+            record.state == .created
+                && configuration.project.services[record.service]!.dependsOn.contains { dependency in
+                    dependency.condition == .completedSuccessfully
+                        && records[dependency.service].map { !$0.state.isFinal } == true
+                }
         }
     }
 

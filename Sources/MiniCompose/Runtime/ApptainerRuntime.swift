@@ -10,7 +10,7 @@ public struct ApptainerRuntime: ContainerRuntime {
     public init(kind: RuntimeKind) {
         precondition(kind.family == .apptainer, "ApptainerRuntime drives apptainer or singularity")
         self.kind = kind
-        conversions = ImageConversions()
+        conversions = ImageConversions.shared
     }
 
     /// `working_dir/<image>.sif`; else a saved `working_dir/<image>.tar`, converted to that SIF once;
@@ -70,6 +70,9 @@ public struct ApptainerRuntime: ContainerRuntime {
     ) throws(LaunchError) -> String {
         let path = context.stateDirectory + "/\(service).env"
         let text = environment.map { "\($0.0)=\(Self.shellQuoted($0.1))\n" }.joined()
+        // Every health check passes the same environment again: an unchanged file is not rewritten and synced
+        // on each probe, which would hold up a thread of the small shared pool many times a second.
+        if FileManager.default.contents(atPath: path) == Data(text.utf8) { return path }
         try StateFiles.writeAtomically(text, to: path, mode: 0o600)
         return path
     }
@@ -98,6 +101,8 @@ public struct ApptainerRuntime: ContainerRuntime {
     public func status(
         of containers: [String], context: LaunchContext
     ) async throws(LaunchError) -> [String: ContainerStatus] {
+        // An instance that ended is no longer listed and its exit code is lost, so it reads as missing: under this
+        // runtime a service_completed_successfully dependency on a one-shot job can never hold.
         let running = try await instances(context: context)
         var statuses: [String: ContainerStatus] = [:]
         for name in containers {
@@ -117,14 +122,31 @@ public struct ApptainerRuntime: ContainerRuntime {
         var instances: [InstanceInfo]?
     }
 
+    /// Listings of the same runtime, with the same environment, shared by the instances of this process.
+    static let listings = SharedListing<RunResult>()
+
     func instances(context: LaunchContext) async throws(LaunchError) -> [String: InstanceInfo] {
-        let result = try await context.run(["instance", "list", "--json"], timeout: .seconds(60))
+        let list = { @Sendable () async throws(LaunchError) -> RunResult in
+            try await context.run(["instance", "list", "--json"], timeout: .seconds(60))
+        }
+        // Only commands run for real are shared: a runner given by a caller (a test's) answers for itself alone.
+        let result =
+            context.runner is ProcessRunner
+            ? try await Self.listings.run(key: Self.listingKey(context), list) : try await list()
         guard let list = try? JSONDecoder().decode(InstanceList.self, from: Data(result.stdout)) else {
             throw .runtimeFailed(
                 command: "\(kind.rawValue) instance list", status: "unreadable output",
                 stderr: String(result.stdoutText.prefix(200)))
         }
         return Dictionary((list.instances ?? []).map { ($0.instance, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Listings that would run the same command in the same environment give the same answer.
+    static func listingKey(_ context: LaunchContext) -> String {
+        ([context.executable, context.workingDirectory]
+            + context.environment.sorted { $0.key < $1.key }.map {
+                "\($0.key)=\($0.value)"
+            }).joined(separator: "\n")
     }
 
     public func stop(container: String, grace: Duration, context: LaunchContext) async throws(LaunchError) {
@@ -171,11 +193,14 @@ public struct ApptainerRuntime: ContainerRuntime {
     }
 }
 
-/// Serialises conversions of one SIF so concurrent starts of services sharing an image convert it once, and
-/// keeps what the runtime forgets: whether it has `--no-eval`, and where ended instances' logs are.
+/// Serialises conversions of one SIF so concurrent starts of services sharing an image convert it once, asks
+/// each runtime executable once whether it has `--no-eval`, and keeps where ended instances' logs are. One per
+/// process: the SIF files and the executables are shared by every instance, so copies of a stack started together
+/// do not convert or ask again.
 actor ImageConversions {
+    static let shared = ImageConversions()
     private var running: [String: Task<Void, any Error>] = [:]
-    private var noEval: [String: Bool] = [:]
+    private var noEval: [String: Task<Bool, Never>] = [:]
     private var logPaths: [String: [String]] = [:]
 
     func rememberLogs(_ container: String, _ paths: [String]) { logPaths[container] = paths }
@@ -199,10 +224,9 @@ actor ImageConversions {
         }
     }
 
-    func noEvalSupport(_ executable: String, probe: @Sendable () async -> Bool) async -> Bool {
-        if let known = noEval[executable] { return known }
-        let value = await probe()
-        noEval[executable] = value
-        return value
+    func noEvalSupport(_ executable: String, probe: @escaping @Sendable () async -> Bool) async -> Bool {
+        let task = noEval[executable] ?? Task { await probe() }
+        noEval[executable] = task
+        return await task.value
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MiniCompose
+import SystemKit
 import TestSupport
 import Testing
 
@@ -113,6 +114,33 @@ import Testing
             #expect(try #require(snapshot.time("app", "STARTING")) >= snapshot.time("migrate", "EXITED") ?? .infinity)
             guard case .failed(let reason) = snapshot.record("needs-broken")?.state else { return }
             #expect(reason.contains("\"broken\"") && reason.contains("exited with code 4"))
+            await instance.stop()
+        }
+    }
+
+    @Test func aJobsExitIsNoticedWithoutWaitingForTheMonitorIntervalWhileADependentWaitsForIt() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            let project = try LauncherProject(
+                sandbox: sandbox,
+                compose: """
+                    name: jobwait
+                    services:
+                      migrate:
+                        image: fixtures/oneshot:1
+                      app:
+                        image: fixtures/tcp-service:1
+                        environment: {SERVICE_PORT: "0"}
+                        depends_on:
+                          migrate: {condition: service_completed_successfully}
+                    """,
+                images: ["fixtures/oneshot:1": "oneshot", "fixtures/tcp-service:1": "tcp-service"])
+            // Containers are otherwise checked once an hour: the dependent must not wait for that.
+            let instance = try Instance(
+                configuration: try project.configuration(runtime: .docker),
+                logger: Logger(component: "orchestrator", sink: project.logs), monitorInterval: .seconds(3600))
+            try await instance.start()
+            #expect(try await eventually(instance) { $0.record("app")?.state == .running })
+            #expect(await instance.snapshot().record("migrate")?.state == .exited(0))
             await instance.stop()
         }
     }
