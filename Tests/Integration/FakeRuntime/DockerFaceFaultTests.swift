@@ -42,14 +42,14 @@ import Testing
             let started = ContinuousClock.now
             _ = try await sandbox.output(
                 "docker",
-                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_START_DELAY=4", "svc"])
+                ["run", "-d", "--name", "s", "-e", "SERVICE_PORT=0", "-e", "FAKE_RUNTIME_START_DELAY=8", "svc"])
             // The run answers before the program starts, like the real one: nothing is listening yet.
             let early = try await sandbox.run("docker", ["logs", "s"])
             #expect(!early.stdoutText.contains("listening"))
             #expect(try await sandbox.inspect("s", "{{.State.Status}}") == "running")
             let port = try await sandbox.servicePort("s")
             #expect(port != nil)
-            #expect(started.duration(to: .now) >= .seconds(4))
+            #expect(started.duration(to: .now) >= .seconds(8))
         }
     }
 
