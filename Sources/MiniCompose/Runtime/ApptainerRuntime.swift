@@ -25,8 +25,14 @@ public struct ApptainerRuntime: ContainerRuntime {
         if FileManager.default.fileExists(atPath: archive) {
             try await conversions.convertOnce(sif: sif) { () async throws(LaunchError) in
                 context.logger.info("building SIF from saved image", ["service": service.name, "image": image])
+                // Built under another name and renamed, so another process never starts from a half-written SIF.
+                let partial = sif + ".partial-\(getpid())"
+                defer { unlink(partial) }
                 try await context.run(
-                    ["build", "-F", sif, "docker-archive://" + archive], timeout: context.buildTimeout)
+                    ["build", "-F", partial, "docker-archive://" + archive], timeout: context.buildTimeout)
+                guard rename(partial, sif) == 0 else {
+                    throw .fileSystem(path: sif, reason: String(cString: strerror(errno)))
+                }
             }
             return sif
         }
