@@ -37,9 +37,12 @@ import Testing
         try await FakeRuntimeSandbox.with { sandbox in
             let project = try LauncherProject(
                 sandbox: sandbox, compose: Self.compose, images: ["fixtures/tcp-service:1": "tcp-service"])
-            let server = try ServerHarness(
-                composeFile: project.directory.appendingPathComponent("compose.yaml").path,
-                arguments: try arguments(sandbox), environment: sandbox.environment)
+            let composeFile = project.directory.appendingPathComponent("compose.yaml").path
+            let serverArguments = try arguments(sandbox)
+            let server = try await Self.offThePool {
+                try ServerHarness(
+                    composeFile: composeFile, arguments: serverArguments, environment: sandbox.environment)
+            }
             try await body(server)
             _ = try? server.terminate()
         }
@@ -93,6 +96,14 @@ import Testing
             #expect(report.states == Dictionary(uniqueKeysWithValues: Self.services.map { ($0, "HEALTHY") }))
             #expect(!server.log.contains(token), "the token never reaches the log")
             expectScreenshot(at: report.screenshot)
+        }
+    }
+
+    /// Runs `body` on a thread of its own: the harness polls with blocking sleeps while the server starts, which
+    /// on a two-core machine would hold one of the two threads every other test needs.
+    private static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
     }
 
