@@ -3,6 +3,8 @@ enum ContentNegotiation {
     /// True when `Accept` lists `application/json` (or a `+json` type) with a non-zero quality.
     static func prefersJSON(accept: String?) -> Bool {
         guard let accept, accept.utf8.count >= 4 else { return false }
+        // What API clients send; the general parse below allocates for every range.
+        if accept == "application/json" { return true }
         for range in accept.split(separator: ",") {
             let parts = range.split(separator: ";")
             guard let type = parts.first?.trimmingSpaces().lowercased() else { continue }
@@ -20,7 +22,10 @@ enum ContentNegotiation {
 }
 
 extension Substring {
-    func trimmingSpaces() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    func trimmingSpaces() -> Substring {
+        var trimmed = self
+        while let first = trimmed.first, first == " " || first == "\t" { trimmed.removeFirst() }
+        while let last = trimmed.last, last == " " || last == "\t" { trimmed.removeLast() }
+        return trimmed
     }
 }

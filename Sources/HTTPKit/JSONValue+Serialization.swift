@@ -4,8 +4,15 @@ extension JSONValue {
     /// Compact UTF-8 JSON. Non-finite doubles, which JSON cannot express, are written as null.
     public func serialized() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(128)
+        out.reserveCapacity(1024)
         write(to: &out)
+        return out
+    }
+
+    /// The serialization followed by a newline, as response bodies end.
+    func serializedLine() -> [UInt8] {
+        var out = serialized()
+        out.append(10)
         return out
     }
 
@@ -44,13 +51,27 @@ extension JSONValue {
 
     private static func formatted(_ number: Double) -> String {
         if number.rounded() == number && abs(number) < 1e15 { return String(Int64(number)) }
-        return "\(number)"
+        return number.description
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
     private static func writeString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape and are copied in one go; appending byte by byte was most of a response's cost.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: needsEscape) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])

@@ -54,11 +54,11 @@ public struct Response: Sendable {
             bytes = raw
             if !headers.contains("Content-Type") { headers.add("Content-Type", contentType) }
         case .json(let json):
-            bytes = json.serialized() + [10]
+            bytes = json.serializedLine()
             headers.set("Content-Type", ContentType.json)
         case .negotiated(let json, let text):
             if prefersJSON {
-                bytes = json.serialized() + [10]
+                bytes = json.serializedLine()
                 headers.set("Content-Type", ContentType.json)
             } else {
                 bytes = Array(text.utf8) + (text.hasSuffix("\n") ? [] : [10])

@@ -82,9 +82,15 @@ public enum ControlAPI {
                 ["instances": .array(snapshots.map(SnapshotJSON.instance))],
                 text: snapshots.isEmpty ? "no instances\n" : snapshots.map(SnapshotJSON.text).joined())
         }
+        let documents = StatusDocumentCache()
         router.get("/status/{id:name}") { request in
             let snapshot = try await controller.snapshot(id: try request.parameter("id"))
-            return .negotiated(SnapshotJSON.instance(snapshot), text: SnapshotJSON.text(snapshot))
+            var response =
+                request.prefersJSON
+                ? Response(body: .raw(documents.json(for: snapshot), contentType: "application/json"))
+                : .text(SnapshotJSON.text(snapshot))
+            response.headers.add("Vary", "Accept")
+            return response
         }
         router.get("/logs/{id:name}/{service:name}") { request in
             let tail = try request.query["tail"].map { text throws(HTTPError) -> Int in
