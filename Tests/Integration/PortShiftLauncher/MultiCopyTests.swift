@@ -16,24 +16,31 @@ import Testing
             .replacingOccurrences(of: "8081", with: String(port + 1))
     }
 
-    /// A TCP port free now, with room for a few windows of 100 above it.
+    /// A base port below the kernel's ephemeral range (so other tests' outgoing connections cannot take it) whose
+    /// own, next and shifted ports (three windows of 100 above) are all free now.
     static func freePort() throws -> Int {
-        for _ in 0..<50 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, length) == 0 ? getsockname(fd, $0, &length) : -1
-                }
-            }
-            close(fd)
-            let port = Int(UInt16(bigEndian: address.sin_port))
-            if port > 1024 && port < 64_000 && port % 100 < 90 { return port }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let base = Int.random(in: 12_000..<24_000, using: &generator) / 10 * 10
+            let ports = (0...3).flatMap { window in [base + window * 100, base + window * 100 + 1] }
+            if ports.allSatisfy(canBind) { return base }
         }
         throw HarnessError(description: "no free port found")
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 
     struct Stack {
