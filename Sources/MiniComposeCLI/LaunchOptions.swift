@@ -13,7 +13,8 @@ struct LaunchOptions {
     var settings: [String: String] = [:]
     var portShift = false
     /// The offset server: `--offset-server`, else `OFFSET_SERVER_ADDR` (as the shim reads it), else the default.
-    var offsetServer = ProcessInfo.processInfo.environment["OFFSET_SERVER_ADDR"].flatMap { $0.isEmpty ? nil : $0 }
+    var offsetServer =
+        ProcessInfo.processInfo.environment["OFFSET_SERVER_ADDR"].flatMap { $0.isEmpty ? nil : $0 }
         ?? "127.0.0.1:25000"
     var exceptPorts: [Int] = []
     var shimPath: String?
@@ -32,8 +33,9 @@ struct LaunchOptions {
         PortShift options (several copies of one stack on one host network):
               --portshift           run the instance as a PortShift group (<project>-<id>): every service and
                                     health check gets the shim, and its ports are shifted by the group's offset
-              --offset-server ADDR  the offset server (default $OFFSET_SERVER_ADDR, else 127.0.0.1:25000); "auto" starts one in this
-                                    process when none answers, and stops it when no instance needs it
+              --offset-server ADDR  the offset server (default $OFFSET_SERVER_ADDR, else 127.0.0.1:25000);
+                                    "auto" starts one in this process when none answers, and stops it
+                                    when no instance needs it
               --except-ports LIST   ports never shifted, besides 22, 53, 80 and 443 (e.g. 5432,6379)
               --shim PATH           libpreload_port_offset.so (default: $MINICOMPOSE_LIB, or beside mini-compose)
         """

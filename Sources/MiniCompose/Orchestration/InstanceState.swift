@@ -60,13 +60,13 @@ public struct InstanceState: Sendable, Codable, Equatable {
 
 extension Instance {
     func currentState() -> InstanceState {
-        InstanceState(
+        let graces = members.map { ($0, configuration.project.services[$0]!.stopGracePeriod.seconds) }
+        return InstanceState(
             id: id, project: configuration.project.name, composeFiles: configuration.project.composeFiles,
             runtime: configuration.runtime, runtimeExecutable: configuration.runtimeExecutable,
             hostIP: configuration.hostIP, workingDirectory: configuration.workingDirectory, phase: currentPhase,
             ownerPID: getpid(), stopOrder: graph.stopOrder.filter { records[$0] != nil },
-            stopGrace: Dictionary(
-                uniqueKeysWithValues: members.map { ($0, configuration.project.services[$0]!.stopGracePeriod.seconds) }),
+            stopGrace: Dictionary(uniqueKeysWithValues: graces),
             services: members.compactMap { records[$0] }, updatedAt: Date().timeIntervalSince1970,
             portShift: snapshot().portShift)
     }

@@ -22,8 +22,8 @@ public enum LaunchError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidRuntime(let name):
-            return
-                "unknown runtime \"\(name)\"; choose one of \(RuntimeKind.allCases.map(\.rawValue).joined(separator: ", "))"
+            let choices = RuntimeKind.allCases.map(\.rawValue).joined(separator: ", ")
+            return "unknown runtime \"\(name)\"; choose one of \(choices)"
         case .runtimeNotFound(let kind, let detail):
             return "the \(kind.rawValue) runtime cannot be run: \(detail) (put it on PATH or set \(kind.pathVariable))"
         case .runtimeFailed(let command, let status, let stderr):

@@ -47,9 +47,8 @@ extension ClusterTests {
                 set -e
                 source .env
                 for id in ${MC_IDS:-1 2}; do
-                    mc_in_instance "$id" bash -c \\
-                        'exec 3<>"/dev/tcp/127.0.0.1/$1" && echo "ENV APP_GRP" >&3 && read -r group <&3 && echo "$group"' \\
-                        _ "$DB_PORT" >"reached-$id.txt"
+                    ask='exec 3<>"/dev/tcp/127.0.0.1/$1" && echo "ENV APP_GRP" >&3 && read -r group <&3'
+                    mc_in_instance "$id" bash -c "$ask"' && echo "$group"' _ "$DB_PORT" >"reached-$id.txt"
                 done
 
                 """

@@ -208,7 +208,8 @@ import Testing
             let project = try LauncherProject(
                 sandbox: sandbox,
                 compose:
-                    "name: twin\nservices:\n  app:\n    image: fixtures/tcp-service:1\n    environment: {SERVICE_PORT: \"0\"}\n",
+                    "name: twin\nservices:\n  app:\n    image: fixtures/tcp-service:1\n"
+                    + "    environment: {SERVICE_PORT: \"0\"}\n",
                 images: ["fixtures/tcp-service:1": "tcp-service"])
             let a = try project.instance(id: "a", runtime: .apptainer)
             let b = try project.instance(id: "b", runtime: .apptainer)

@@ -68,7 +68,8 @@ import Testing
             let project = try LauncherProject(
                 sandbox: sandbox,
                 compose:
-                    "name: oas\nservices:\n  a:\n    image: fixtures/tcp-service:1\n    environment: {SERVICE_PORT: \"0\"}\n",
+                    "name: oas\nservices:\n  a:\n    image: fixtures/tcp-service:1\n"
+                    + "    environment: {SERVICE_PORT: \"0\"}\n",
                 images: ["fixtures/tcp-service:1": "tcp-service"])
             let server = try ServerHarness(
                 composeFile: project.directory.appendingPathComponent("compose.yaml").path,
