@@ -27,6 +27,9 @@ public actor Instance {
     var monitorTask: Task<Void, Never>?
     private var changeWaiters: [CheckedContinuation<Void, Never>] = []
     private var savedImages: Set<String> = []
+    /// Who reserves this instance's offset: the shared one, else its own, so the server it may start is the one
+    /// it stops.
+    let offsets: OffsetServerSupervisor
     /// The PortShift offset reserved for this instance's group, while it runs.
     private(set) var portShiftOffset: Int?
     /// How often containers are checked for having ended.
@@ -64,6 +67,9 @@ public actor Instance {
         self.monitorInterval = monitorInterval
         let instanceLogger = logger.with("instance", configuration.id)
         self.logger = instanceLogger
+        offsets =
+            configuration.offsetSupervisor
+            ?? OffsetServerSupervisor(logger: instanceLogger.child(component: "portshift"))
         runtime = configuration.runtime.makeRuntime()
         var context = LaunchContext(
             runner: runner, executable: configuration.runtimeExecutable,
@@ -83,8 +89,7 @@ public actor Instance {
     public func start() async throws(LaunchError) {
         guard phase == .idle else { throw .instanceRunning(id) }
         if let settings = configuration.portShift {
-            let supervisor = configuration.offsetSupervisor ?? OffsetServerSupervisor(logger: logger)
-            portShiftOffset = try await supervisor.acquire(
+            portShiftOffset = try await offsets.acquire(
                 group: portShiftGroup, settings: settings,
                 stateDirectory: configuration.workingDirectory + "/.mini-compose")
             guard phase == .idle else { throw .instanceRunning(id) }
@@ -140,7 +145,7 @@ public actor Instance {
         for task in stops.values { await task.value }
         for task in serviceTasks.values { await task.value }
         if let settings = configuration.portShift, portShiftOffset != nil {
-            await (configuration.offsetSupervisor ?? OffsetServerSupervisor(logger: logger)).release(
+            await offsets.release(
                 group: portShiftGroup, settings: settings)
             portShiftOffset = nil
         }
@@ -181,8 +186,7 @@ public actor Instance {
         let statuses = try await runtime.status(of: containers, context: context)
         if let settings = configuration.portShift, state.portShift != nil {
             // The server hands a group the offset it already has, so the running services keep their ports.
-            let supervisor = configuration.offsetSupervisor ?? OffsetServerSupervisor(logger: logger)
-            portShiftOffset = try await supervisor.acquire(
+            portShiftOffset = try await offsets.acquire(
                 group: portShiftGroup, settings: settings,
                 stateDirectory: configuration.workingDirectory + "/.mini-compose")
         }
