@@ -76,19 +76,21 @@ public enum ControlAPI {
             try await controller.stop(id: id)
             return .negotiated(["stopped": strings([id])], text: "stopped instance \(id)\n")
         }
-        router.get("/status") { _ in
-            let snapshots = await controller.snapshots()
+        // Status reads what the instances last published: quick, never blocking, so it runs on the polling thread.
+        let board = controller.statusBoard
+        router.get("/status", execution: .immediate) { _ in
+            let snapshots = board.all.map(\.snapshot)
             return .negotiated(
                 ["instances": .array(snapshots.map(SnapshotJSON.instance))],
                 text: snapshots.isEmpty ? "no instances\n" : snapshots.map(SnapshotJSON.text).joined())
         }
-        let documents = StatusDocumentCache()
-        router.get("/status/{id:name}") { request in
-            let snapshot = try await controller.snapshot(id: try request.parameter("id"))
+        router.get("/status/{id:name}", execution: .immediate) { request in
+            let id = try request.parameter("id")
+            guard let slot = board.slot(id) else { throw LaunchError.unknownInstance(id) }
             var response =
                 request.prefersJSON
-                ? Response(body: .raw(documents.json(for: snapshot), contentType: "application/json"))
-                : .text(SnapshotJSON.text(snapshot))
+                ? Response(body: .raw(slot.rendering(SnapshotJSON.document), contentType: "application/json"))
+                : .text(SnapshotJSON.text(slot.snapshot))
             response.headers.add("Vary", "Accept")
             return response
         }

@@ -20,6 +20,13 @@ enum SnapshotJSON {
         ]
     }
 
+    /// The status document of one instance, serialized, ending with a newline.
+    static func document(_ snapshot: InstanceSnapshot) -> [UInt8] {
+        var json = instance(snapshot).serialized()
+        json.append(10)
+        return json
+    }
+
     static func service(
         _ record: ServiceRecord, runtime: String, portShift: InstanceSnapshot.PortShiftStatus? = nil
     ) -> JSONValue {

@@ -39,7 +39,11 @@ public actor Controller {
     public private(set) var runtime: RuntimeKind
     public private(set) var settings: [String: String] = [:]
     private var options: Options
-    private var instances: [String: Instance] = [:]
+    private var instances: [String: Instance] = [:] {
+        didSet { statusBoard.replace(instances.mapValues(\.status)) }
+    }
+    /// Every instance's latest status, readable without waiting on this actor or the instance.
+    public nonisolated let statusBoard = StatusBoard()
     private let runner: any CommandRunning
     private let logger: Logger
     private let offsets: OffsetServerSupervisor

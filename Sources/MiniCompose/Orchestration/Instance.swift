@@ -19,8 +19,14 @@ public actor Instance {
     /// The services this instance runs (all, or the selected ones and what they need).
     nonisolated let members: [String]
 
-    private(set) var phase: Phase = .idle
-    var records: [String: ServiceRecord] = [:]
+    private(set) var phase: Phase = .idle {
+        didSet { status.publish(snapshot()) }
+    }
+    var records: [String: ServiceRecord] = [:] {
+        didSet { status.publish(snapshot()) }
+    }
+    /// The latest status, published on every change, for readers that must not wait on this actor.
+    public nonisolated let status: StatusSlot
     var specs: [String: ContainerSpec] = [:]
     var serviceTasks: [String: Task<Void, Never>] = [:]
     var healthTasks: [String: Task<Void, Never>] = [:]
@@ -31,7 +37,9 @@ public actor Instance {
     /// it stops.
     let offsets: OffsetServerSupervisor
     /// The PortShift offset reserved for this instance's group, while it runs.
-    private(set) var portShiftOffset: Int?
+    private(set) var portShiftOffset: Int? {
+        didSet { status.publish(snapshot()) }
+    }
     /// How often containers are checked for having ended.
     let monitorInterval: Duration
 
@@ -77,11 +85,17 @@ public actor Instance {
             stateDirectory: configuration.stateDirectory, logger: instanceLogger.child(component: "runtime"))
         context.commandTimeout = configuration.runtimeCommandTimeout
         self.context = context
+        var records: [String: ServiceRecord] = [:]
         for name in members {
             let service = configuration.project.services[name]!
             records[name] = ServiceRecord(
                 service: name, container: configuration.containerName(for: name), ports: service.ports)
         }
+        self.records = records
+        status = StatusSlot(
+            InstanceSnapshot(
+                id: configuration.id, project: configuration.project.name, runtime: configuration.runtime.rawValue,
+                hostIP: configuration.hostIP, phase: Phase.idle.rawValue, services: members.compactMap { records[$0] }))
     }
 
     /// Writes the hosts file and starts every service's task; returns at once. Services start as their
