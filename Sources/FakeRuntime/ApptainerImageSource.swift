@@ -15,7 +15,7 @@ struct ApptainerImageSource {
         let images = invocation.images
         if source.hasPrefix("docker://") {
             let ref = String(source.dropFirst("docker://".count))
-            let image = try images.pull(ref, environment: invocation.environment, tagged: false)
+            let image = try ApptainerCache(images: images, environment: invocation.environment).image(for: ref)
             return Resolved(record: image, root: images.rootfs(image.id).path, displayPath: source)
         }
         if source.hasPrefix("docker-daemon://") {

@@ -241,6 +241,34 @@ import Testing
         }
     }
 
+    @Test func aDockerReferenceIsConvertedOnceAndAgainWhenTheRegistryHasANewImage() async throws {
+        try await FakeRuntimeSandbox.with { sandbox async throws in
+            try await sandbox.buildImage("oneshot", tag: "oneshot")
+            let repository = sandbox.registryDirectory.appendingPathComponent("oneshot")
+            try FileManager.default.createDirectory(at: repository, withIntermediateDirectories: true)
+            let archive = repository.appendingPathComponent("latest.tar").path
+            _ = try await sandbox.output("docker", ["save", "-o", archive, "oneshot"])
+            let converted = sandbox.stateDirectory.appendingPathComponent("images")
+            func imageCount() throws -> Int {
+                try FileManager.default.contentsOfDirectory(atPath: converted.path).count
+            }
+            let before = try imageCount()
+            #expect(try await sandbox.run("apptainer", ["run", "docker://oneshot"]).stdoutText == "job done\n")
+            #expect(try imageCount() == before + 1)
+            #expect(try await sandbox.run("apptainer", ["run", "docker://oneshot"]).stdoutText == "job done\n")
+            #expect(try imageCount() == before + 1, "the second run reuses the converted image")
+
+            let context = sandbox.workDirectory.appendingPathComponent("v2")
+            try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
+            try "FROM oneshot\nCMD [\"/usr/local/bin/oneshot\", \"v2\"]\n".write(
+                to: context.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+            _ = try await sandbox.output("docker", ["build", "-q", "-t", "oneshot:v2", context.path])
+            _ = try await sandbox.output("docker", ["save", "-o", archive, "oneshot:v2"])
+            let republished = try await sandbox.run("apptainer", ["run", "docker://oneshot"])
+            #expect(republished.stdoutText == "job done v2\n", "\(republished.stderrText)")
+        }
+    }
+
     @Test func unknownFlagIsFatal() async throws {
         try await FakeRuntimeSandbox.with { sandbox async throws in
             let result = try await sandbox.run("apptainer", ["exec", "--bogus", "x.sif", "true"])

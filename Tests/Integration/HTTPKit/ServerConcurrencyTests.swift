@@ -63,7 +63,7 @@ extension HTTPKitTests {
             let gate = Gate()
             let test = try TestServer.start(Self.router(gate: gate)) { $0.handlerTimeout = .milliseconds(300) }
             let started = ContinuousClock.now
-            async let slow = test.fetch("GET", "/slow")
+            async let slow = test.fetch("GET", "/slow", timeout: .seconds(60))
             try await Self.waitForInFlight(test.server, 1)
             #expect(try await test.fetch("GET", "/echo/quick").status == 200)
             let response = try await slow
@@ -80,7 +80,7 @@ extension HTTPKitTests {
         func slowHandlerDoesNotBlockAFastOne(_ slowPath: String) async throws {
             let gate = Gate()
             let test = try TestServer.start(Self.router(gate: gate))
-            async let slow = test.fetch("GET", slowPath)
+            async let slow = test.fetch("GET", slowPath, timeout: .seconds(60))
             try await Self.waitForInFlight(test.server, 1)
             let fast = try await test.fetch("GET", "/echo/quick")
             #expect(fast.status == 200)

@@ -22,7 +22,7 @@ extension HTTPKitTests {
             let gate = Gate()
             let test = try TestServer.start(ServerConcurrencyTests.router(gate: gate))
             let port = test.port
-            async let slow = test.fetch("GET", "/slow")
+            async let slow = test.fetch("GET", "/slow", timeout: .seconds(60))
             try await ServerConcurrencyTests.waitForInFlight(test.server, 1)
             let server = test.server
             let stopping = Task { await server.shutdown() }
@@ -40,7 +40,8 @@ extension HTTPKitTests {
             let test = try TestServer.start(ServerConcurrencyTests.router(gate: gate)) {
                 $0.shutdownGracePeriod = .milliseconds(200)
             }
-            async let slow = test.fetch("GET", "/slow", headers: [("Accept", "application/json")])
+            async let slow = test.fetch(
+                "GET", "/slow", headers: [("Accept", "application/json")], timeout: .seconds(60))
             try await ServerConcurrencyTests.waitForInFlight(test.server, 1)
             await test.server.shutdown()
             let response = try await slow

@@ -23,13 +23,15 @@ struct TestServer {
         return TestServer(server: server, logs: logs)
     }
 
+    /// A request on a new connection; `timeout` bounds each read and write (a request that waits on a gate needs
+    /// longer than the default, since the test may take its time, on a busy machine, to open it).
     func fetch(
         _ method: String = "GET", _ target: String, host: String? = nil, headers: [(String, String)] = [],
-        body: [UInt8] = []
+        body: [UInt8] = [], timeout: Duration = .seconds(5)
     ) async throws -> HTTPTestResponse {
         let address = server.address.host
         return try await HTTPTestClient.fetch(
-            method, target, port: port, address: address, host: host, headers: headers, body: body)
+            method, target, port: port, address: address, host: host, headers: headers, body: body, timeout: timeout)
     }
 
     /// Lines of the log, rendered as they would be printed.
