@@ -21,4 +21,13 @@ public enum HostsFile {
             inet_pton(AF_INET, name, &buffer) == 1 || inet_pton(AF_INET6, name, &buffer) == 1
         }
     }
+
+    /// True for an address in 127.0.0.0/8 or ::1, which inside a container on a bridge network is the container.
+    public static func isLoopback(_ text: String) -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return text.withCString { name in
+            if inet_pton(AF_INET, name, &buffer) == 1 { return buffer[0] == 127 }
+            return inet_pton(AF_INET6, name, &buffer) == 1 && buffer[..<15].allSatisfy { $0 == 0 } && buffer[15] == 1
+        }
+    }
 }

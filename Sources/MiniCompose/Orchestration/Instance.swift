@@ -113,6 +113,7 @@ public actor Instance {
             containerNames: Dictionary(uniqueKeysWithValues: members.map { ($0, configuration.containerName(for: $0)) })
         )
         try StateFiles.writeAtomically(hosts, to: hostsFilePath)
+        warnIfBridgedOnLoopback()
         phase = .running
         logger.info(
             "instance starting",
@@ -128,6 +129,19 @@ public actor Instance {
     }
 
     var hostsFilePath: String { configuration.stateDirectory + "/hosts" }
+
+    /// Docker and Podman put a container without `network_mode: host` on a bridge network, where a loopback
+    /// HOST_IP is the container itself: the hosts file would send every service name, and PortShift's offset
+    /// server address, back into the same container. Said once, when the instance starts.
+    private func warnIfBridgedOnLoopback() {
+        guard configuration.runtime.family == .docker, HostsFile.isLoopback(configuration.hostIP) else { return }
+        let bridged = members.filter { configuration.project.services[$0]!.networkMode != "host" }
+        guard !bridged.isEmpty, members.count > 1 || configuration.portShift != nil else { return }
+        logger.warning(
+            "services on a bridge network cannot reach other services or the offset server at a loopback HOST_IP;"
+                + " give them network_mode: host, or pass the node's address as HOST_IP",
+            ["services": bridged.joined(separator: ","), "host_ip": configuration.hostIP])
+    }
 
     /// Returns once no service is waiting or starting: each is running, healthy, unhealthy or final.
     public func waitUntilSettled() async {

@@ -224,4 +224,29 @@ import Testing
             await b.stop()
         }
     }
+
+    @Test func dockerServicesOnABridgeNetworkWithALoopbackHostIPAreWarnedAboutOnce() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            let service = "    image: fixtures/tcp-service:1\n    environment: {SERVICE_PORT: \"0\"}\n"
+            let project = try LauncherProject(
+                sandbox: sandbox,
+                compose: "name: net\nservices:\n  db:\n" + service + "    network_mode: host\n  web:\n" + service,
+                images: ["fixtures/tcp-service:1": "tcp-service"])
+            func warnings() -> [LogRecord] {
+                project.logs.records.filter { $0.level == .warning && $0.message.hasPrefix("services on a bridge") }
+            }
+            for (runtime, hostIP) in [(RuntimeKind.apptainer, "127.0.0.1"), (.docker, "192.0.2.10")] {
+                let quiet = try project.instance(id: "q\(runtime.rawValue)", runtime: runtime) { $0.hostIP = hostIP }
+                try await quiet.start()
+                await quiet.stop()
+            }
+            #expect(warnings().isEmpty, "apptainer shares the host network; a non-loopback HOST_IP is reachable")
+            let bridged = try project.instance(id: "b", runtime: .docker)
+            try await bridged.start()
+            await bridged.stop()
+            #expect(warnings().count == 1)
+            #expect(warnings().first?.field("services") == "web", "db is on the host network")
+            #expect(warnings().first?.field("instance") == "b")
+        }
+    }
 }
