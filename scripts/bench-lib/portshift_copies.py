@@ -22,7 +22,7 @@ import urllib.request
 from fake_sandbox import ROOT, Sandbox, cpu_seconds, free_ports, load_average, wait_until
 
 COUNTS = (1, 5, 20)
-ROUNDS = 3
+ROUNDS = 5
 IMAGES = {"tcp-service": "mini-compose/tcp-service:demo", "tcp-client": "mini-compose/tcp-client:demo"}
 # Offsets far from the offset server's default ones, so copies do not meet other users' PortShift groups.
 FIRST_OFFSET = 12000

@@ -49,9 +49,12 @@ public struct ApptainerRuntime: ContainerRuntime {
         let envFile = try writeEnvironmentFile(for: spec.service, spec.environment, context: context)
         let noEval = await supportsNoEval(context: context)
         try await context.run(Self.instanceRunArguments(spec, envFile: envFile, noEval: noEval))
-        // The runtime forgets an instance's log files once it ends; remember them for `logs` after that.
-        if let info = try? await instances(context: context)[spec.name] {
-            await conversions.rememberLogs(spec.name, [info.logOutPath, info.logErrPath].compactMap { $0 })
+        // The runtime forgets an instance's log files once it ends; remember them for `logs` after that. The
+        // listing is not waited for: the service has started, and its dependents need not wait on a list.
+        Task { [conversions] in
+            if let info = try? await self.instances(context: context)[spec.name] {
+                await conversions.rememberLogs(spec.name, [info.logOutPath, info.logErrPath].compactMap { $0 })
+            }
         }
     }
 
