@@ -35,7 +35,9 @@ public struct OffsetStateFile: Sendable {
         return table
     }
 
-    /// Replaces the file with the table's assignments: written to a temporary file, synced, then renamed.
+    /// Replaces the file with the table's assignments: written to a temporary file, then renamed over it, so a
+    /// restarted server reads the old table or the new one. Not synced: the groups it lists are running programs,
+    /// which a crash of the machine ends too, and a sync on every offset handed out would make clients queue.
     public func save(_ table: OffsetTable) throws(StateFileError) {
         var groups: [String: Int] = [:]
         for (group, offset) in table.assignments { groups[group] = offset }
@@ -50,9 +52,8 @@ public struct OffsetStateFile: Sendable {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("cannot create \(temporary)") }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
         close(fd)
-        guard written == bytes.count, synced == 0 else {
+        guard written == bytes.count else {
             let error = failure("cannot write \(temporary)")
             unlink(temporary)
             throw error

@@ -1,6 +1,11 @@
 import Foundation
 
-/// Writes files under `working_dir/.mini-compose/` atomically: a temporary file, fsync, rename.
+/// Writes files under `working_dir/.mini-compose/` atomically: a temporary file, then a rename over the old one, so a
+/// reader (or a mini-compose started after this one was killed) sees the old file or the new one, never a part.
+///
+/// There is no fsync: these files describe running containers, hosts files and environments for them, which a
+/// crash of the machine ends as well, and an fsync per state change would hold a thread of the launcher's small
+/// pool for as long as the disk takes, many times a second while a stack starts.
 public enum StateFiles {
     public static func writeAtomically(_ text: String, to path: String, mode: mode_t = 0o644) throws(LaunchError) {
         let directory = (path as NSString).deletingLastPathComponent
@@ -26,7 +31,6 @@ public enum StateFiles {
             offset += written
         }
         fchmod(fd, mode)
-        fsync(fd)
         close(fd)
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
