@@ -28,14 +28,16 @@ struct ContainerLauncher {
             environment: ["PATH": ProgramResolver.defaultPath, "FAKE_RUNTIME_ROOT": store.state.root.path],
             workingDirectory: "/", argv0: "fake-runtime-monitor")
         let log = directory.appendingPathComponent("monitor.log").path
-        let options = SpawnOptions(
-            stdin: .null, stdout: .file(path: log, append: true), stderr: .file(path: log, append: true),
-            newSession: true, extraDescriptors: [report.write])
-        do {
-            _ = try Subprocess.spawn(command, options: options)
-        } catch {
-            Descriptors.close(report.write)
-            throw .startFailed("fake runtime could not start its supervisor: \(error)")
+        if !Self.forkSupervisor(directory: directory.path, log: log, report: report.write) {
+            let options = SpawnOptions(
+                stdin: .null, stdout: .file(path: log, append: true), stderr: .file(path: log, append: true),
+                newSession: true, extraDescriptors: [report.write])
+            do {
+                _ = try Subprocess.spawn(command, options: options)
+            } catch {
+                Descriptors.close(report.write)
+                throw .startFailed("fake runtime could not start its supervisor: \(error)")
+            }
         }
         Descriptors.close(report.write)
         let answer = (try? Descriptors.readAll(report.read, timeout: .seconds(60))) ?? nil
@@ -52,6 +54,36 @@ struct ContainerLauncher {
             }
         }
         throw .startFailed("fake runtime supervisor gave no start report (see \(log))")
+    }
+}
+
+extension ContainerLauncher {
+    /// Becomes the supervisor in a forked child of this command, which saves starting a new FakeRuntime process
+    /// for every container (each start costs a few milliseconds of CPU, and a stack starts many at once). Only a
+    /// process with a single thread can go on running Swift code after `fork`; with more, or if `fork` fails,
+    /// this returns false and the caller spawns `__monitor` instead.
+    static func forkSupervisor(directory: String, log: String, report: Int32) -> Bool {
+        guard threadCount() == 1 else { return false }
+        fflush(nil)
+        let pid = fork()
+        guard pid == 0 else { return pid > 0 }
+        // The child: a session of its own, its output in the container's monitor log, the report pipe as
+        // descriptor 3 and nothing else open, as `__monitor` would have it.
+        setsid()
+        let null = open("/dev/null", O_RDWR)
+        let output = open(log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard null >= 0, output >= 0 else { _exit(125) }
+        dup2(null, 0)
+        dup2(output, 1)
+        dup2(output, 2)
+        if report != 3 { dup2(report, 3) }
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in descriptors.compactMap({ Int32($0) }) where fd > 3 { close(fd) }
+        exit(ContainerMonitor.main(directory: directory))
+    }
+
+    private static func threadCount() -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []).count
     }
 }
 
