@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemKit
 
 /// A program started for a PortShift test, with its output read line by line under deadlines.
 ///
@@ -27,9 +28,16 @@ public final class PortShiftChildProcess: @unchecked Sendable {
             merged.removeValue(forKey: key)
         }
         merged.merge(environment) { $1 }
-        var outPipe: [Int32] = [-1, -1]
-        var errPipe: [Int32] = [-1, -1]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw SpawnError(command: command, errno: errno) }
+        // Close-on-exec, so a program another test spawns meanwhile does not inherit a write end and hold it open.
+        let outPipe: [Int32]
+        let errPipe: [Int32]
+        do {
+            let (outRead, outWrite) = try Descriptors.pipe()
+            let (errRead, errWrite) = try Descriptors.pipe()
+            (outPipe, errPipe) = ([outRead, outWrite], [errRead, errWrite])
+        } catch {
+            throw SpawnError(command: command, errno: error.errno)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -48,11 +48,19 @@ extension Instance {
 
     /// Notes which declared TCP ports accept connections on loopback now, at their real (shifted) number.
     func probeListeningPorts() {
-        let status = snapshot().portShift
         for (name, record) in records where record.state.isUp && !record.ports.isEmpty {
-            let ports = record.ports.filter { $0.protocol == "tcp" }.map { status?.shifted($0.target) ?? $0.target }
-            records[name]?.listening = ports.filter { LoopbackProbe.accepts(port: $0, timeoutMilliseconds: 20) }
+            probeListeningPorts(of: name)
         }
+    }
+
+    /// The same for one service: also done the moment it turns healthy or running, so a status read then already
+    /// shows the ports its check has just reached, not those of the last monitor tick.
+    func probeListeningPorts(of name: String) {
+        guard let record = records[name], !record.ports.isEmpty else { return }
+        let status = portShiftStatus
+        let ports = record.ports.filter { $0.protocol == "tcp" }.map { status?.shifted($0.target) ?? $0.target }
+        let listening = ports.filter { LoopbackProbe.accepts(port: $0, timeoutMilliseconds: 20) }
+        if listening != record.listening { records[name]?.listening = listening }
     }
 
     /// Records the exit, then restarts by policy with Docker's doubling delay (100 ms up to 10 s).

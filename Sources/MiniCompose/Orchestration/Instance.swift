@@ -251,12 +251,15 @@ public actor Instance {
         var snapshot = InstanceSnapshot(
             id: id, project: configuration.project.name, runtime: configuration.runtime.rawValue,
             hostIP: configuration.hostIP, phase: phase.rawValue, services: members.compactMap { records[$0] })
-        if let settings = configuration.portShift, let offset = portShiftOffset {
-            snapshot.portShift = InstanceSnapshot.PortShiftStatus(
-                group: portShiftGroup, offset: offset, server: settings.serverAddress, exceptPorts: settings.exceptPorts
-            )
-        }
+        snapshot.portShift = portShiftStatus
         return snapshot
+    }
+
+    /// The group and offset this instance runs under, while it has one.
+    var portShiftStatus: InstanceSnapshot.PortShiftStatus? {
+        guard let settings = configuration.portShift, let offset = portShiftOffset else { return nil }
+        return InstanceSnapshot.PortShiftStatus(
+            group: portShiftGroup, offset: offset, server: settings.serverAddress, exceptPorts: settings.exceptPorts)
     }
 
     /// `<project>-<id>`.
@@ -299,6 +302,7 @@ public actor Instance {
         let before = record.state
         record.move(to: state)
         records[name] = record
+        if state == .healthy || state == .running { probeListeningPorts(of: name) }
         if state.label != before.label {
             let level: LogLevel =
                 (state == .unhealthy || { if case .failed = state { true } else { false } }()) ? .warning : .info

@@ -68,7 +68,7 @@ extension Instance {
             ownerPID: getpid(), stopOrder: graph.stopOrder.filter { records[$0] != nil },
             stopGrace: Dictionary(uniqueKeysWithValues: graces),
             services: members.compactMap { records[$0] }, updatedAt: Date().timeIntervalSince1970,
-            portShift: snapshot().portShift)
+            portShift: portShiftStatus)
     }
 
     func saveState() throws(LaunchError) {

@@ -51,13 +51,20 @@ extension PortShiftTests {
         }
 
         @Test func withoutTheShimTheSameProgramsCollide() throws {
-            let port = PortShiftPorts.freeBase()
-            let first = try Shim.start(
-                "ps_tcp_server", ["127.0.0.1", "\(port)", "one", "1"], group: "a", server: "127.0.0.1:1", preload: false
-            )
-            #expect(portShiftField(first.readLine(), "real") == port)
-            let second = try Shim.run(
-                "ps_bind_probe", ["tcp", "127.0.0.1", "\(port)"], group: "b", server: "127.0.0.1:1", preload: false)
+            // Another test may take a port between the check that it is free and the bind: try a few windows.
+            var listening: (port: Int, server: PortShiftChildProcess)?
+            for _ in 0..<5 where listening == nil {
+                let port = PortShiftPorts.freeBase()
+                let server = try Shim.start(
+                    "ps_tcp_server", ["127.0.0.1", "\(port)", "one", "1"], group: "a", server: "127.0.0.1:1",
+                    preload: false)
+                if portShiftField(server.readLine(), "real") == port { listening = (port, server) }
+            }
+            let (port, first) = try #require(listening, "the first server never listened on a free port")
+            let second = try withExtendedLifetime(first) {
+                try Shim.run(
+                    "ps_bind_probe", ["tcp", "127.0.0.1", "\(port)"], group: "b", server: "127.0.0.1:1", preload: false)
+            }
             #expect(second.stdout.hasPrefix("error bind errno=\(EADDRINUSE)"))
         }
 
