@@ -56,4 +56,13 @@ public struct RunResult: Sendable, Equatable {
 /// Runs commands to completion. The launcher depends on this protocol so tests can put a double in its place.
 public protocol CommandRunning: Sendable {
     func run(_ command: Command, options: RunOptions) async throws -> RunResult
+
+    /// Starts `command` and returns at once, for a process that outlives the call (a job held in the foreground).
+    func spawn(_ command: Command, options: SpawnOptions) throws(ProcessError) -> ChildProcess
+}
+
+extension CommandRunning {
+    public func spawn(_ command: Command, options: SpawnOptions) throws(ProcessError) -> ChildProcess {
+        try Subprocess.spawn(command, options: options)
+    }
 }

@@ -18,6 +18,8 @@ public actor Instance {
     let logger: Logger
     /// The services this instance runs (all, or the selected ones and what they need).
     nonisolated let members: [String]
+    /// Members that another member waits on to complete successfully: their exit code must be known.
+    nonisolated let awaitedToComplete: Set<String>
 
     private(set) var phase: Phase = .idle {
         didSet { status.publish(snapshot()) }
@@ -72,6 +74,11 @@ public actor Instance {
         self.configuration = configuration
         self.graph = graph
         self.members = members
+        awaitedToComplete = Set(
+            members.flatMap { name in
+                configuration.project.services[name]!.dependsOn.filter { $0.condition == .completedSuccessfully }
+                    .map(\.service)
+            })
         self.monitorInterval = monitorInterval
         let instanceLogger = logger.with("instance", configuration.id)
         self.logger = instanceLogger
@@ -365,7 +372,14 @@ public actor Instance {
         records[name]?.everStarted = true
         records[name]?.startedAt = Date().timeIntervalSince1970
         let service = configuration.project.services[name]!
-        if let check = service.healthcheck, check.test != nil {
+        if let check = service.healthcheck, check.test != nil, spec.runsToCompletion,
+            configuration.runtime.family == .apptainer
+        {
+            logger.warning(
+                "health check not run: a service run to completion has no instance to run it in",
+                ["service": name, "runtime": configuration.runtime.rawValue])
+            setState(name, .running)
+        } else if let check = service.healthcheck, check.test != nil {
             notifyChange()
             healthTasks[name]?.cancel()
             healthTasks[name] = Task { await self.watchHealth(name, check: check) }
@@ -381,9 +395,10 @@ public actor Instance {
         let image = try await runtime.prepareImage(for: service, project: configuration.project, context: context)
         try await saveImageIfAsked(service: service, image: image)
         if let spec = specs[name] { return spec }
-        let spec = try ContainerSpecBuilder.spec(
+        var spec = try ContainerSpecBuilder.spec(
             for: service, image: image, configuration: configuration, hostsFile: hostsFilePath,
             environment: serviceEnvironment(service), extraBinds: portShiftBinds(service))
+        spec.runsToCompletion = awaitedToComplete.contains(name)
         specs[name] = spec
         return spec
     }

@@ -48,6 +48,17 @@ public struct ApptainerRuntime: ContainerRuntime {
     public func start(_ spec: ContainerSpec, context: LaunchContext) async throws(LaunchError) {
         let envFile = try writeEnvironmentFile(for: spec.service, spec.environment, context: context)
         let noEval = await supportsNoEval(context: context)
+        if spec.runsToCompletion {
+            let arguments = Self.runArguments(spec, envFile: envFile, noEval: noEval)
+            context.logger.debug("runtime command", ["command": "\(kind.rawValue) run", "service": spec.service])
+            try await ForegroundJobs.shared.start(
+                spec.name,
+                command: Command(
+                    context.executable, arguments, environment: context.environment,
+                    workingDirectory: context.workingDirectory),
+                stateDirectory: context.stateDirectory, runner: context.runner)
+            return
+        }
         try await context.run(Self.instanceRunArguments(spec, envFile: envFile, noEval: noEval))
         // The runtime forgets an instance's log files once it ends; remember them for `logs` after that. The
         // listing is not waited for: the service has started, and its dependents need not wait on a list.
@@ -60,7 +71,19 @@ public struct ApptainerRuntime: ContainerRuntime {
 
     /// `instance run --cleanenv --env-file F [--no-eval] --bind ... [--nv] [--pwd DIR] IMAGE NAME [ARGS...]`.
     public static func instanceRunArguments(_ spec: ContainerSpec, envFile: String, noEval: Bool) -> [String] {
-        var arguments = ["instance", "run", "--cleanenv", "--env-file", envFile]
+        ["instance", "run"] + options(spec, envFile: envFile, noEval: noEval) + [spec.image, spec.name]
+            + (spec.command ?? [])
+    }
+
+    /// `run` with the same options, in the foreground: for a service a dependent waits on to complete.
+    public static func runArguments(_ spec: ContainerSpec, envFile: String, noEval: Bool) -> [String] {
+        ["run"] + options(spec, envFile: envFile, noEval: noEval) + [spec.image] + (spec.command ?? [])
+    }
+
+    /// The runscript of an image converted from Docker runs ENTRYPOINT with the command's arguments in place of
+    /// CMD; an `entrypoint:` override cannot reach it, so the launcher warns about one.
+    private static func options(_ spec: ContainerSpec, envFile: String, noEval: Bool) -> [String] {
+        var arguments = ["--cleanenv", "--env-file", envFile]
         if noEval { arguments.append("--no-eval") }
         for bind in spec.binds {
             arguments += ["--bind", "\(bind.source):\(bind.target)\(bind.readOnly ? ":ro" : "")"]
@@ -68,9 +91,7 @@ public struct ApptainerRuntime: ContainerRuntime {
         if let hosts = spec.hostsFile { arguments += ["--bind", "\(hosts):/etc/hosts:ro"] }
         if spec.gpu != nil { arguments.append("--nv") }
         if let directory = spec.workingDir { arguments += ["--pwd", directory] }
-        // The runscript of an image converted from Docker runs ENTRYPOINT with these arguments in place of CMD;
-        // an `entrypoint:` override cannot reach it, so the launcher warns about one.
-        return arguments + [spec.image, spec.name] + (spec.command ?? [])
+        return arguments
     }
 
     /// Writes `KEY='value'` lines (single-quoted as the runtime's shell-like reader expects), mode 0600.
@@ -110,11 +131,20 @@ public struct ApptainerRuntime: ContainerRuntime {
     public func status(
         of containers: [String], context: LaunchContext
     ) async throws(LaunchError) -> [String: ContainerStatus] {
-        // An instance that ended is no longer listed and its exit code is lost, so it reads as missing: under this
-        // runtime a service_completed_successfully dependency on a one-shot job can never hold.
-        let running = try await instances(context: context)
         var statuses: [String: ContainerStatus] = [:]
+        var instanceNames: [String] = []
         for name in containers {
+            if let job = await ForegroundJobs.shared.status(name, stateDirectory: context.stateDirectory) {
+                statuses[name] = job
+            } else {
+                instanceNames.append(name)
+            }
+        }
+        guard !instanceNames.isEmpty else { return statuses }
+        // An instance that ended is no longer listed and its exit code is lost, so it reads as missing; services
+        // whose exit code matters run as foreground jobs instead.
+        let running = try await instances(context: context)
+        for name in instanceNames {
             statuses[name] = running[name].map { .running(pid: $0.pid) } ?? .missing
         }
         return statuses
@@ -159,6 +189,7 @@ public struct ApptainerRuntime: ContainerRuntime {
     }
 
     public func stop(container: String, grace: Duration, context: LaunchContext) async throws(LaunchError) {
+        if await ForegroundJobs.shared.stop(container, grace: grace, stateDirectory: context.stateDirectory) { return }
         // The runtime takes whole seconds; round up so a grace period is never cut short.
         let seconds = max(1, Int(grace.seconds.rounded(.up)))
         let result = try await context.run(
@@ -172,6 +203,10 @@ public struct ApptainerRuntime: ContainerRuntime {
 
     /// Reads the instance's log files, whose paths `instance list --json` gives while it runs.
     public func logs(container: String, tail: Int?, context: LaunchContext) async throws(LaunchError) -> String {
+        let jobLog = ForegroundJobs.logPath(container, stateDirectory: context.stateDirectory)
+        if FileManager.default.fileExists(atPath: jobLog) {
+            return Self.lastLines(of: [jobLog], tail: tail)
+        }
         let info = try await instances(context: context)[container]
         var paths = [info?.logOutPath, info?.logErrPath].compactMap { $0 }
         if paths.isEmpty { paths = await conversions.logs(of: container) }
@@ -181,6 +216,10 @@ public struct ApptainerRuntime: ContainerRuntime {
         guard !paths.isEmpty else {
             throw .unsupported("\(kind.rawValue) keeps no logs for \"\(container)\" once the instance has ended")
         }
+        return Self.lastLines(of: paths, tail: tail)
+    }
+
+    private static func lastLines(of paths: [String], tail: Int?) -> String {
         let text = paths.compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined()
         guard let tail else { return text }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -32,6 +32,9 @@ public struct ContainerSpec: Sendable, Equatable {
     /// `network_mode: host`: the runtime must not give the container a network of its own.
     public var hostNetwork = false
     public var labels: [(String, String)]
+    /// A dependent waits for this service to complete (`service_completed_successfully`), so its exit code must be
+    /// known: Apptainer and Singularity then run it in the foreground instead of as an instance.
+    public var runsToCompletion = false
 
     public init(name: String, service: String, image: String) {
         self.name = name
@@ -49,6 +52,7 @@ public struct ContainerSpec: Sendable, Equatable {
             && lhs.binds == rhs.binds && lhs.ports == rhs.ports && lhs.hostsFile == rhs.hostsFile
             && lhs.workingDir == rhs.workingDir && lhs.user == rhs.user && lhs.hostname == rhs.hostname
             && lhs.gpu == rhs.gpu && lhs.hostNetwork == rhs.hostNetwork && lhs.labels.elementsEqual(rhs.labels, by: ==)
+            && lhs.runsToCompletion == rhs.runsToCompletion
     }
 }
 

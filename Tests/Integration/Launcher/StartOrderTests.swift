@@ -68,7 +68,8 @@ import Testing
         }
     }
 
-    @Test func completedSuccessfullyWaitsForExitZeroAndAFailedJobFailsItsDependent() async throws {
+    @Test(arguments: RuntimeKind.allCases)
+    func completedSuccessfullyWaitsForExitZeroAndAFailedJobFailsItsDependent(runtime: RuntimeKind) async throws {
         try await FakeRuntimeSandbox.with { sandbox in
             let project = try LauncherProject(
                 sandbox: sandbox,
@@ -102,7 +103,7 @@ import Testing
                     "fixtures/oneshot:1": "oneshot", "fixtures/crasher:1": "crasher",
                     "fixtures/tcp-service:1": "tcp-service",
                 ])
-            let instance = try project.instance(runtime: .docker)
+            let instance = try project.instance(runtime: runtime)
             try await instance.start()
             #expect(
                 try await eventually(instance) { snapshot in
@@ -114,11 +115,16 @@ import Testing
             #expect(try #require(snapshot.time("app", "STARTING")) >= snapshot.time("migrate", "EXITED") ?? .infinity)
             guard case .failed(let reason) = snapshot.record("needs-broken")?.state else { return }
             #expect(reason.contains("\"broken\"") && reason.contains("exited with code 4"))
+            // The job's output is still there after it ended, under every runtime.
+            #expect(try await instance.logs(service: "migrate", tail: nil).contains("job done"))
             await instance.stop()
         }
     }
 
-    @Test func aJobsExitIsNoticedWithoutWaitingForTheMonitorIntervalWhileADependentWaitsForIt() async throws {
+    @Test(arguments: [RuntimeKind.docker, .apptainer])
+    func aJobsExitIsNoticedWithoutWaitingForTheMonitorIntervalWhileADependentWaitsForIt(runtime: RuntimeKind)
+        async throws
+    {
         try await FakeRuntimeSandbox.with { sandbox in
             let project = try LauncherProject(
                 sandbox: sandbox,
@@ -136,7 +142,7 @@ import Testing
                 images: ["fixtures/oneshot:1": "oneshot", "fixtures/tcp-service:1": "tcp-service"])
             // Containers are otherwise checked once an hour: the dependent must not wait for that.
             let instance = try Instance(
-                configuration: try project.configuration(runtime: .docker),
+                configuration: try project.configuration(runtime: runtime),
                 logger: Logger(component: "orchestrator", sink: project.logs), monitorInterval: .seconds(3600))
             try await instance.start()
             #expect(try await eventually(instance) { $0.record("app")?.state == .running })

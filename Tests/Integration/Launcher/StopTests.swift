@@ -48,4 +48,47 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: [RuntimeKind.apptainer, .singularity])
+    func stoppingWhileAJobRunsEndsTheJobEvenWhenItIgnoresSIGTERM(_ runtime: RuntimeKind) async throws {
+        let pidFile = NSTemporaryDirectory() + "jobstop-\(UUID().uuidString).pid"
+        defer { unlink(pidFile) }
+        try await FakeRuntimeSandbox.with { sandbox in
+            let project = try LauncherProject(
+                sandbox: sandbox,
+                compose: """
+                    name: jobstop
+                    services:
+                      seed:
+                        image: fixtures/oneshot:1
+                        command: ["bash", "-c", "echo $$$$ > \\"$$PID_FILE\\"; trap '' TERM; while true; do sleep 0.05; done"]
+                        environment: {PID_FILE: "\(pidFile)"}
+                        stop_grace_period: 300ms
+                      app:
+                        image: fixtures/tcp-service:1
+                        environment: {SERVICE_PORT: "0"}
+                        depends_on:
+                          seed: {condition: service_completed_successfully}
+                    """,
+                images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/oneshot:1": "oneshot"])
+            let instance = try project.instance(runtime: runtime)
+            try await instance.start()
+            #expect(try await eventually(instance) { $0.record("seed")?.state == .running })
+            let deadline = ContinuousClock.now + .seconds(20)
+            var pid: Int32?
+            while pid == nil, ContinuousClock.now < deadline {
+                pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
+                    Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+                if pid == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let jobPID = try #require(pid, "the job wrote its pid")
+            #expect(FakeRuntimeProbe.isRunning(jobPID))
+            await instance.stop()
+            let snapshot = await instance.snapshot()
+            #expect(snapshot.record("seed")?.state == .stopped)
+            #expect(snapshot.record("app")?.everStarted == false, "app waited for a job that never completed")
+            #expect(!FakeRuntimeProbe.isRunning(jobPID), "the job's process is gone")
+        }
+    }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import MiniCompose
+import SystemKit
+import TestSupport
+import Testing
+
+/// Under Apptainer, a service a dependent waits on to complete runs in the foreground of mini-compose: what
+/// happens to it when mini-compose itself goes away.
+@Suite struct ForegroundJobTests {
+    @Test func aJobLeftRunningByAKilledLauncherIsStoppedByDown() async throws {
+        let pidFile = NSTemporaryDirectory() + "orphan-job-\(UUID().uuidString).pid"
+        defer { unlink(pidFile) }
+        try await FakeRuntimeSandbox.with { sandbox in
+            let project = try LauncherProject(
+                sandbox: sandbox,
+                compose: """
+                    name: orphan
+                    services:
+                      seed:
+                        image: fixtures/oneshot:1
+                        command: ["bash", "-c", "echo $$$$ > \\"$$PID_FILE\\"; while true; do sleep 0.05; done"]
+                        environment: {PID_FILE: "\(pidFile)"}
+                      app:
+                        image: fixtures/tcp-service:1
+                        environment: {SERVICE_PORT: "0"}
+                        depends_on:
+                          seed: {condition: service_completed_successfully}
+                    """,
+                images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/oneshot:1": "oneshot"])
+            let file = project.directory.appendingPathComponent("compose.yaml").path
+            let common = ["-f", file, "--working-dir", project.workingDirectory, "--id", "j"]
+            let up = try Subprocess.spawn(
+                Command(
+                    BuildProducts.path("mini-compose"), ["up", "--runtime", "apptainer"] + common,
+                    environment: sandbox.environment),
+                options: SpawnOptions(stdin: .null, stdout: .null, stderr: .null))
+            let deadline = ContinuousClock.now + .seconds(30)
+            var pid: Int32?
+            while pid == nil, ContinuousClock.now < deadline {
+                pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
+                    Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+                if pid == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let jobPID = try #require(pid, "the job wrote its pid")
+            _ = try up.signal(SIGKILL)
+            _ = try await up.wait()
+            #expect(FakeRuntimeProbe.isRunning(jobPID), "the job outlives the launcher that was killed")
+
+            let down = try await sandbox.run(
+                BuildProducts.path("mini-compose"), ["down", "-t", "1"] + common)
+            #expect(down.status == .exited(0), "\(down.stderrText)")
+            #expect(!FakeRuntimeProbe.isRunning(jobPID), "down stopped the job")
+        }
+    }
+}
