@@ -93,7 +93,14 @@ actor ForegroundJobs {
                 while jobs[key]?.status == nil, ContinuousClock.now < deadline {
                     try? await Task.sleep(for: .milliseconds(20))
                 }
-                if jobs[key]?.status == nil { _ = try? job.child.signalGroup(SIGKILL) }
+                if jobs[key]?.status == nil {
+                    _ = try? job.child.signalGroup(SIGKILL)
+                    // Stopped means gone: wait (bounded) until the killed process has been reaped.
+                    let killed = ContinuousClock.now + .seconds(10)
+                    while jobs[key]?.status == nil, ContinuousClock.now < killed {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
+                }
             }
             if jobs[key]?.child === job.child { jobs[key] = nil }
             return true
@@ -101,11 +108,20 @@ actor ForegroundJobs {
         guard let record = Self.record(container, stateDirectory: stateDirectory) else { return false }
         guard Self.isAlive(record) else { return true }
         kill(-record.pid, SIGTERM)
-        let deadline = ContinuousClock.now + grace
-        while ProcessWatch.isRunning(record.pid), ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
+        if await !Self.ends(record.pid, within: grace) {
+            kill(-record.pid, SIGKILL)
+            _ = await Self.ends(record.pid, within: .seconds(10))
         }
-        if ProcessWatch.isRunning(record.pid) { kill(-record.pid, SIGKILL) }
+        return true
+    }
+
+    /// Waits for a process that is not a child of this one to end; false if it still runs after `limit`.
+    private static func ends(_ pid: Int32, within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while ProcessWatch.isRunning(pid) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         return true
     }
 

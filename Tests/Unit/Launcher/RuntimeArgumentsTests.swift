@@ -74,6 +74,16 @@ import Testing
             ])
     }
 
+    @Test func apptainerRunOfAJobTakesTheSameOptionsInTheForegroundWithoutAnInstanceName() {
+        #expect(
+            ApptainerRuntime.runArguments(spec, envFile: "/w/.mini-compose/a/web.env", noEval: false) == [
+                "run", "--cleanenv", "--env-file", "/w/.mini-compose/a/web.env",
+                "--bind", "/srv/data:/data", "--bind", "/etc/tz:/etc/localtime:ro",
+                "--bind", "/w/.mini-compose/a/hosts:/etc/hosts:ro", "--nv", "--pwd", "/app",
+                "registry.local/web:2", "serve", "--port", "8080",
+            ])
+    }
+
     @Test func apptainerEnvFileQuotesValuesSoTheyArriveIntact() {
         #expect(ApptainerRuntime.shellQuoted("plain") == "'plain'")
         #expect(ApptainerRuntime.shellQuoted("it's $HOME") == "'it'\\''s $HOME'")
