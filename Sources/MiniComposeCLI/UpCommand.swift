@@ -12,13 +12,20 @@ struct UpCommand {
         conditions hold, shows each service's state, and keeps watching health and restart policies
         until Ctrl-C, which stops what it started. The exit status is 1 when a service failed.
 
-          -d, --detach   return once every service is up (or failed) and leave the containers running;
-                         health and restart policies are then no longer watched
+          -d, --detach   return once every service is up (or failed) and leave the containers running; a
+                         watcher process keeps up health checks and restart policies until `down`
+          --no-watch     with -d: leave no watcher; health and restart policies are then no longer watched
 
         """ + LaunchOptions.help
 
     static func run(_ arguments: inout Arguments, global: GlobalOptions) throws(UsageError) -> Int32 {
         let detach = arguments.flag("-d", "--detach")
+        let noWatch = arguments.flag("--no-watch")
+        // Internal: how `up -d` starts its watcher, which takes over once that process has exited.
+        let watchAfter = try arguments.value("--watch-after").map { text throws(UsageError) -> Int32 in
+            guard let pid = Int32(text), pid > 0 else { throw UsageError(message: "--watch-after takes a pid") }
+            return pid
+        }
         var launch = LaunchOptions()
         try launch.take(from: &arguments, includeStartOptions: true)
         let services = try arguments.positionals()
@@ -40,19 +47,33 @@ struct UpCommand {
             Terminal.err("mini-compose: error: \(error.description)\n")
             return 1
         }
+        if let watchAfter {
+            return AsyncMain.run { await UpWatcher.watch(instance, after: watchAfter, logger: logger) }
+        }
+        let watch = detach && !noWatch
         if let previous, previous.phase == .running {
-            if InstanceLookup.ownerAlive(previous) {
+            if InstanceLookup.ownerAlive(previous) && previous.watcher != true {
                 Terminal.err(
                     "mini-compose: error: instance \"\(previous.id)\" is already run by mini-compose process "
                         + "\(previous.ownerPID)\n")
                 return 1
             }
-            return AsyncMain.run { await Self.up(instance, detach: detach, adopting: previous) }
+            return AsyncMain.run {
+                do throws(LaunchError) {
+                    let handedOver = try await Watcher.takeOver(previous)
+                    return await Self.up(instance, detach: detach, watch: watch, adopting: handedOver)
+                } catch {
+                    Terminal.err("mini-compose: error: \(error.description)\n")
+                    return 1
+                }
+            }
         }
-        return AsyncMain.run { await Self.up(instance, detach: detach, adopting: nil) }
+        return AsyncMain.run { await Self.up(instance, detach: detach, watch: watch, adopting: nil) }
     }
 
-    private static func up(_ instance: Instance, detach: Bool, adopting previous: InstanceState?) async -> Int32 {
+    private static func up(
+        _ instance: Instance, detach: Bool, watch: Bool, adopting previous: InstanceState?
+    ) async -> Int32 {
         let printer = ProgressPrinter()
         let interrupted = InterruptFlag()
         let watcher = SignalWatcher { _ in interrupted.set() }
@@ -85,6 +106,7 @@ struct UpCommand {
         if detach && !interrupted.isSet {
             progress.cancel()
             printer.show(await instance.snapshot())
+            if watch { UpWatcher.spawn(for: instance) }
             return failed ? 1 : 0
         }
         if !interrupted.isSet {

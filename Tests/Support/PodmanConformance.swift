@@ -44,6 +44,11 @@ public struct ConformanceScenario: Sendable {
             try await context.runtime(["inspect", "--format", "{{.State.Status}}", job]).stdoutText.hasPrefix("exited")
         }
         observe("job ended", "\(ended)")
+        // The watcher `up -d` leaves records the exit, within its monitor interval.
+        let recorded = try await context.eventually {
+            try await context.psServices().contains { $0.0 == "job" && $0.1.hasPrefix("EXITED") }
+        }
+        observe("job exit recorded", "\(recorded)")
         for (service, state, live) in try await context.psServices() {
             observe("ps \(service)", "\(state) \(live)")
         }
