@@ -144,4 +144,9 @@ func distance(_ a: String, _ b: String) -> Int {
     return row[b.count]
 }
 
-exit(runMain())
+let status = runMain()
+// `up -d` and a server stopped with `?keep=1` return while health probes and monitors still run on other
+// threads; exit() would tear down process-wide state under them (a crash seen once), so end the process at once.
+// Every output here is written unbuffered; stdio buffers are flushed all the same.
+fflush(nil)
+_exit(status)

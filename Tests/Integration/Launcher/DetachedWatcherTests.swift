@@ -53,6 +53,29 @@ import Testing
         }
     }
 
+    @Test func aServerTakesOverWhatTheWatcherWatchedWithoutRestartingIt() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            let project = try LauncherProject(
+                sandbox: sandbox, compose: Self.compose,
+                images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/crasher:1": "crasher"])
+            let file = project.directory.appendingPathComponent("compose.yaml").path
+            let place = ["--working-dir", project.workingDirectory, "--runtime", "apptainer"]
+            let up = try await sandbox.run(
+                BuildProducts.path("mini-compose"), ["-f", file, "up", "-d", "--id", "w", "db"] + place)
+            #expect(up.status == .exited(0), "\(up.stdoutText)\(up.stderrText)")
+            let watched = try #require(
+                try await Self.waitForState(project, timeout: .seconds(30)) { $0.watcher == true })
+            let pid = try await project.pid(of: "detached-w-db", runtime: .apptainer)
+
+            let server = try ServerHarness(composeFile: file, arguments: place, environment: sandbox.environment)
+            #expect(try await server.waitForStates("w", ["RUNNING"]))
+            #expect(!ProcessWatch.isRunning(watched.ownerPID), "the watcher handed the instance over and exited")
+            #expect(try await project.pid(of: "detached-w-db", runtime: .apptainer) == pid, "adopted, not restarted")
+            #expect(try await server.get("/stop/w/").status == 200)
+            _ = try server.terminate()
+        }
+    }
+
     @Test func upDetachedWithNoWatchLeavesNoProcessBehind() async throws {
         try await FakeRuntimeSandbox.with { sandbox in
             let project = try LauncherProject(
