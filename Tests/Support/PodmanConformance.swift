@@ -170,13 +170,15 @@ public struct ConformanceScenario: Sendable {
         }
 
         /// The last health probe of a service as the launcher recorded it: exit code and output.
+        /// The newest probe that ran to its end: the watcher keeps probing while the scenario loads the machine, and
+        /// a probe cut off by its timeout tells nothing about how the runtime reports the check's own exit.
         func lastProbe(_ service: String) throws -> String? {
             let path = workingDirectory + "/.mini-compose/\(scenario.id)/state.json"
             guard let data = FileManager.default.contents(atPath: path),
                 let state = try JSONSerialization.jsonObject(with: data) as? [String: Any],
                 let services = state["services"] as? [[String: Any]],
                 let record = services.first(where: { $0["service"] as? String == service }),
-                let probe = (record["health"] as? [[String: Any]])?.last
+                let probe = (record["health"] as? [[String: Any]])?.last(where: { $0["timedOut"] as? Bool != true })
             else { return nil }
             return "exit \(probe["exitCode"] ?? "none") output \(probe["output"] ?? "")"
         }
