@@ -30,6 +30,20 @@ public enum FakeRuntimeProbe {
         }
     }
 
+    /// The pid a container's program wrote to `path` (`echo $$ > FILE`), once it has; nil after `timeout`.
+    public static func pid(writtenTo path: String, timeout: Duration = .seconds(20)) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOfFile: path, encoding: .utf8),
+                let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                return pid
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
     /// True while the process exists and is not a zombie.
     public static func isRunning(_ pid: Int32) -> Bool {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

@@ -24,10 +24,7 @@ import Testing
         async throws
     {
         try await FakeRuntimeSandbox.with { sandbox in
-            let project = try LauncherProject(
-                sandbox: sandbox, compose: Self.compose,
-                images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/crasher:1": "crasher"])
-            let file = project.directory.appendingPathComponent("compose.yaml").path
+            let (project, file) = try Self.project(in: sandbox)
             let common = ["-f", file, "--working-dir", project.workingDirectory, "--id", "w"]
             let up = try await sandbox.run(
                 BuildProducts.path("mini-compose"), ["up", "-d", "--runtime", runtime.rawValue] + common)
@@ -55,10 +52,7 @@ import Testing
 
     @Test func aServerTakesOverWhatTheWatcherWatchedWithoutRestartingIt() async throws {
         try await FakeRuntimeSandbox.with { sandbox in
-            let project = try LauncherProject(
-                sandbox: sandbox, compose: Self.compose,
-                images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/crasher:1": "crasher"])
-            let file = project.directory.appendingPathComponent("compose.yaml").path
+            let (project, file) = try Self.project(in: sandbox)
             let place = ["--working-dir", project.workingDirectory, "--runtime", "apptainer"]
             let up = try await sandbox.run(
                 BuildProducts.path("mini-compose"), ["-f", file, "up", "-d", "--id", "w", "db"] + place)
@@ -78,10 +72,7 @@ import Testing
 
     @Test func upDetachedWithNoWatchLeavesNoProcessBehind() async throws {
         try await FakeRuntimeSandbox.with { sandbox in
-            let project = try LauncherProject(
-                sandbox: sandbox, compose: Self.compose,
-                images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/crasher:1": "crasher"])
-            let file = project.directory.appendingPathComponent("compose.yaml").path
+            let (project, file) = try Self.project(in: sandbox)
             let common = ["-f", file, "--working-dir", project.workingDirectory, "--id", "n"]
             let up = try await sandbox.run(
                 BuildProducts.path("mini-compose"), ["up", "-d", "--no-watch", "--runtime", "docker"] + common)
@@ -92,6 +83,13 @@ import Testing
             let down = try await sandbox.run(BuildProducts.path("mini-compose"), ["down", "-t", "1"] + common)
             #expect(down.status == .exited(0), "\(down.stdoutText)\(down.stderrText)")
         }
+    }
+
+    static func project(in sandbox: FakeRuntimeSandbox) throws -> (LauncherProject, file: String) {
+        let project = try LauncherProject(
+            sandbox: sandbox, compose: Self.compose,
+            images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/crasher:1": "crasher"])
+        return (project, project.directory.appendingPathComponent("compose.yaml").path)
     }
 
     static func waitForState(

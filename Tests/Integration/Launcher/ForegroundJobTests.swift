@@ -34,15 +34,7 @@ import Testing
                     BuildProducts.path("mini-compose"), ["up", "--runtime", "apptainer"] + common,
                     environment: sandbox.environment),
                 options: SpawnOptions(stdin: .null, stdout: .null, stderr: .null))
-            let deadline = ContinuousClock.now + .seconds(30)
-            var pid: Int32?
-            while pid == nil, ContinuousClock.now < deadline {
-                pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
-                    Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
-                }
-                if pid == nil { try await Task.sleep(for: .milliseconds(20)) }
-            }
-            let jobPID = try #require(pid, "the job wrote its pid")
+            let jobPID = try #require(try await FakeRuntimeProbe.pid(writtenTo: pidFile), "the job wrote its pid")
             _ = try up.signal(SIGKILL)
             _ = try await up.wait()
             #expect(FakeRuntimeProbe.isRunning(jobPID), "the job outlives the launcher that was killed")

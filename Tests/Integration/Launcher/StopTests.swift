@@ -74,15 +74,7 @@ import Testing
             let instance = try project.instance(runtime: runtime)
             try await instance.start()
             #expect(try await eventually(instance) { $0.record("seed")?.state == .running })
-            let deadline = ContinuousClock.now + .seconds(20)
-            var pid: Int32?
-            while pid == nil, ContinuousClock.now < deadline {
-                pid = (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap {
-                    Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
-                }
-                if pid == nil { try await Task.sleep(for: .milliseconds(20)) }
-            }
-            let jobPID = try #require(pid, "the job wrote its pid")
+            let jobPID = try #require(try await FakeRuntimeProbe.pid(writtenTo: pidFile), "the job wrote its pid")
             #expect(FakeRuntimeProbe.isRunning(jobPID))
             await instance.stop()
             let snapshot = await instance.snapshot()
