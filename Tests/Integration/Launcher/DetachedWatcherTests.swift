@@ -70,6 +70,23 @@ import Testing
         }
     }
 
+    @Test func sigtermToTheWatcherStopsTheInstanceAsABatchJobsEndWould() async throws {
+        try await FakeRuntimeSandbox.with { sandbox in
+            let (project, file) = try Self.project(in: sandbox)
+            let common = ["-f", file, "--working-dir", project.workingDirectory, "--id", "w"]
+            let up = try await sandbox.run(
+                BuildProducts.path("mini-compose"), ["up", "-d", "--runtime", "apptainer", "db"] + common)
+            #expect(up.status == .exited(0), "\(up.stdoutText)\(up.stderrText)")
+            let watched = try #require(
+                try await Self.waitForState(project, timeout: .seconds(30)) { $0.watcher == true })
+            let pid = try #require(try await project.pid(of: "detached-w-db", runtime: .apptainer))
+            kill(watched.ownerPID, SIGTERM)
+            let stopped = try await Self.waitForState(project, timeout: .seconds(30)) { $0.phase == .stopped }
+            #expect(stopped?.services.first { $0.service == "db" }?.state == .stopped)
+            #expect(!FakeRuntimeProbe.isRunning(pid), "db's process is gone")
+        }
+    }
+
     @Test func upDetachedWithNoWatchLeavesNoProcessBehind() async throws {
         try await FakeRuntimeSandbox.with { sandbox in
             let (project, file) = try Self.project(in: sandbox)
