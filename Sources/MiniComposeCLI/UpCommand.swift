@@ -12,9 +12,10 @@ struct UpCommand {
         conditions hold, shows each service's state, and keeps watching health and restart policies
         until Ctrl-C, which stops what it started. The exit status is 1 when a service failed.
 
-          -d, --detach   return once every service is up (or failed) and leave the containers running; a
-                         watcher process keeps up health checks and restart policies until `down`
-          --no-watch     with -d: leave no watcher; health and restart policies are then no longer watched
+          -d, --detach          return once every service is up (or failed) and leave the containers
+                                running; a watcher process keeps up health checks and restart policies
+                                until `down`
+              --no-watch        with -d: leave no watcher (health and restart policies go unwatched)
 
         """ + LaunchOptions.help
 
