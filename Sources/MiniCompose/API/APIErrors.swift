@@ -6,7 +6,7 @@ extension LaunchError: HTTPResponseError {
         case .invalidRuntime, .invalidName: .badRequest
         case .instanceRunning: .conflict
         case .unknownInstance, .unknownService: .notFound
-        case .imageUnavailable, .dependencyFailed, .unsupported: .unprocessableContent
+        case .imageUnavailable, .dependencyFailed, .upstreamFailed, .unsupported: .unprocessableContent
         case .runtimeNotFound, .runtimeFailed, .runtimeTimedOut, .containerExited, .fileSystem: .internalServerError
         }
     }

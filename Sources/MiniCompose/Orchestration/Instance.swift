@@ -347,8 +347,17 @@ public actor Instance {
             guard phase == .running, !Task.isCancelled else { return }
             if case .failed(let reason) = outcome {
                 if dependency.required {
-                    let error = LaunchError.dependencyFailed(
-                        service: name, dependency: dependency.service, reason: reason)
+                    let error: LaunchError
+                    if let origin = records[dependency.service]?.failureOrigin {
+                        error = .upstreamFailed(
+                            service: name, dependency: dependency.service, origin: origin.service,
+                            reason: origin.reason)
+                        records[name]?.failureOrigin = origin
+                    } else {
+                        error = .dependencyFailed(service: name, dependency: dependency.service, reason: reason)
+                        records[name]?.failureOrigin = ServiceRecord.FailureOrigin(
+                            service: dependency.service, reason: reason)
+                    }
                     setState(name, .failed(error.description))
                     return
                 }

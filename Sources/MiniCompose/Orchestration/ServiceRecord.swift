@@ -24,6 +24,14 @@ public struct ServiceRecord: Sendable, Codable, Equatable {
     public var listening: [Int] = []
     /// The last lines the container printed before it ended (cut to 4 KiB), so a status says why it stopped.
     public var lastOutput: String?
+    /// Where a chain of dependency failures that stopped this service began: that service and what happened to
+    /// it, so each service further down names the origin once instead of repeating every reason on the way.
+    public var failureOrigin: FailureOrigin?
+
+    public struct FailureOrigin: Sendable, Codable, Equatable {
+        public var service: String
+        public var reason: String
+    }
 
     init(service: String, container: String, ports: [PortMapping]) {
         self.service = service

@@ -12,6 +12,8 @@ public enum LaunchError: Error, Sendable, Equatable, CustomStringConvertible {
     case imageUnavailable(service: String, reason: String)
     case invalidName(String, rule: String)
     case dependencyFailed(service: String, dependency: String, reason: String)
+    /// The dependency could not start either, because of `origin` further up the chain.
+    case upstreamFailed(service: String, dependency: String, origin: String, reason: String)
     case containerExited(service: String, code: Int32?)
     case fileSystem(path: String, reason: String)
     case instanceRunning(String)
@@ -37,6 +39,9 @@ public enum LaunchError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\"\(name)\" is not a valid name (\(rule))"
         case .dependencyFailed(let service, let dependency, let reason):
             return "service \"\(service)\" cannot start: its dependency \"\(dependency)\" \(reason)"
+        case .upstreamFailed(let service, let dependency, let origin, let reason):
+            return "service \"\(service)\" cannot start: its dependency \"\(dependency)\" could not start either, "
+                + "because \"\(origin)\" \(reason)"
         case .containerExited(let service, let code):
             return "service \"\(service)\" exited" + (code.map { " with code \($0)" } ?? "")
         case .fileSystem(let path, let reason):

@@ -151,7 +151,7 @@ import Testing
         }
     }
 
-    @Test func healthyConditionOnAServiceWithoutHealthcheckFailsTheDependentWithAReason() async throws {
+    @Test func healthyConditionOnAServiceWithoutHealthcheckFailsItsDependentsNamingTheOriginOnce() async throws {
         try await FakeRuntimeSandbox.with { sandbox in
             let project = try LauncherProject(
                 sandbox: sandbox,
@@ -166,6 +166,14 @@ import Testing
                         environment: {SERVICE_PORT: "0"}
                         depends_on:
                           db: {condition: service_healthy}
+                      proxy:
+                        image: fixtures/tcp-service:1
+                        environment: {SERVICE_PORT: "0"}
+                        depends_on: [web]
+                      edge:
+                        image: fixtures/tcp-service:1
+                        environment: {SERVICE_PORT: "0"}
+                        depends_on: [proxy]
                     """,
                 images: ["fixtures/tcp-service:1": "tcp-service"])
             let instance = try project.instance(runtime: .apptainer)
@@ -173,11 +181,13 @@ import Testing
             await instance.waitUntilSettled()
             let snapshot = await instance.snapshot()
             #expect(snapshot.record("db")?.state == .running)
-            guard case .failed(let reason) = snapshot.record("web")?.state else {
-                Issue.record("web should have failed, is \(String(describing: snapshot.record("web")?.state))")
-                return
-            }
-            #expect(reason.contains("has no health check"))
+            let origin = "\"db\" has no health check, so it can never be healthy"
+            #expect(snapshot.record("web")?.state == .failed("service \"web\" cannot start: its dependency \(origin)"))
+            // Further down the chain each service names where it began, once.
+            let edge =
+                "service \"edge\" cannot start: its dependency \"proxy\" could not start either, because \(origin)"
+            #expect(snapshot.record("edge")?.state == .failed(edge))
+            #expect(snapshot.record("proxy")?.failureOrigin?.service == "db")
             await instance.stop()
         }
     }
