@@ -96,6 +96,7 @@ extension Instance {
         case .no: return false
         case .always, .unlessStopped: return true
         case .onFailure(let limit):
+            // An Apptainer instance that ended leaves no exit code (nil), which counts as a failure here.
             guard code != 0 else { return false }
             return limit.map { restarts < $0 } ?? true
         }
