@@ -61,7 +61,10 @@ import Testing
                     services:
                       seed:
                         image: fixtures/oneshot:1
-                        command: ["bash", "-c", "echo $$$$ > \\"$$PID_FILE\\"; trap '' TERM; while true; do sleep 0.05; done"]
+                        command:
+                          - bash
+                          - -c
+                          - echo $$$$ > "$$PID_FILE"; trap '' TERM; while true; do sleep 0.05; done
                         environment: {PID_FILE: "\(pidFile)"}
                         stop_grace_period: 300ms
                       app:
