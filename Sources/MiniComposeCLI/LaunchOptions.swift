@@ -13,9 +13,16 @@ struct LaunchOptions {
     var settings: [String: String] = [:]
     var portShift = false
     /// The offset server: `--offset-server`, else `OFFSET_SERVER_ADDR` (as the shim reads it), else the default.
-    var offsetServer =
+    var offsetServer = Self.environmentOffsetServer ?? "127.0.0.1:25000"
+
+    static var environmentOffsetServer: String? {
         ProcessInfo.processInfo.environment["OFFSET_SERVER_ADDR"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? "127.0.0.1:25000"
+    }
+
+    /// Where the offset server is: the address given, or for `auto` the one it is started at when missing.
+    var offsetServerAddress: String {
+        offsetServer == "auto" ? Self.environmentOffsetServer ?? "127.0.0.1:25000" : offsetServer
+    }
     var exceptPorts: [Int] = []
     var shimPath: String?
 
@@ -34,8 +41,9 @@ struct LaunchOptions {
               --portshift           run the instance as a PortShift group (<project>-<id>): every service and
                                     health check gets the shim, and its ports are shifted by the group's offset
               --offset-server ADDR  the offset server (default $OFFSET_SERVER_ADDR, else 127.0.0.1:25000);
-                                    "auto" starts one in this process when none answers, and stops it
-                                    when no instance needs it
+                                    "auto" starts one there when none answers: inside serve, which stops it
+                                    when no instance needs it; on its own for up, where it keeps serving
+                                    later copies until it is killed
               --except-ports LIST   ports never shifted, besides 22, 53, 80 and 443 (e.g. 5432,6379)
               --shim PATH           libpreload_port_offset.so (default: $MINICOMPOSE_LIB, or beside mini-compose)
         """
@@ -108,7 +116,7 @@ struct LaunchOptions {
         var settings = fromFile ?? PortShiftSettings(libraryPath: library)
         settings.libraryPath = URL(fileURLWithPath: library).standardizedFileURL.path
         settings.startServerIfMissing = offsetServer == "auto"
-        settings.serverAddress = offsetServer == "auto" ? "127.0.0.1:25000" : offsetServer
+        settings.serverAddress = offsetServerAddress
         settings.exceptPorts += exceptPorts.filter { !settings.exceptPorts.contains($0) }
         return settings
     }
@@ -124,6 +132,13 @@ struct LaunchOptions {
         let installed = executable.deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("lib").appendingPathComponent(PortShiftEnvironment.libraryName).path
         return FileManager.default.fileExists(atPath: installed) ? installed : nil
+    }
+
+    /// `port_offset_server` beside this executable (the build directory, or the installed `bin/`).
+    static func offsetServerExecutable() -> String? {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let path = executable.deletingLastPathComponent().appendingPathComponent("port_offset_server").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
     func configuration(for project: ComposeProject, services: [String]) -> InstanceConfiguration {

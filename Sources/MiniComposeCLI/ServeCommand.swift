@@ -73,7 +73,7 @@ struct ServeCommand {
             // PortShift stays available per instance (/start/<id>/?portshift=1) whenever the shim is at hand.
             var settings = PortShiftSettings(libraryPath: shim)
             settings.startServerIfMissing = launch.offsetServer == "auto"
-            settings.serverAddress = launch.offsetServer == "auto" ? settings.serverAddress : launch.offsetServer
+            settings.serverAddress = launch.offsetServerAddress
             settings.exceptPorts += launch.exceptPorts
             options.portShift = settings
         }

@@ -32,10 +32,13 @@ struct UpCommand {
         let services = try arguments.positionals()
         guard case .loaded(let project) = ProjectLoading.load(global, selecting: services) else { return 1 }
         let logger = global.logger
+        var configuration = launch.configuration(for: project, services: services)
+        configuration.portShift = try launch.portShiftSettings(for: project)
+        // `up` comes and goes (and `up -d` hands over to its watcher): an offset server it starts runs on its own.
+        configuration.portShift?.serverExecutable = LaunchOptions.offsetServerExecutable()
         let instance: Instance
         do {
-            instance = try Instance(
-                configuration: launch.configuration(for: project, services: services), logger: logger)
+            instance = try Instance(configuration: configuration, logger: logger)
         } catch {
             Terminal.err("mini-compose: error: \(error.description)\n")
             return 1

@@ -28,7 +28,11 @@ public actor OffsetServerSupervisor {
                     "PortShift: no offset server answers at \(settings.serverAddress); start port_offset_server or "
                         + "use --offset-server auto")
             }
-            try startServer(at: client.address, stateDirectory: stateDirectory)
+            if let executable = settings.serverExecutable {
+                try await startDetachedServer(executable, client: client, stateDirectory: stateDirectory)
+            } else {
+                try startServer(at: client.address, stateDirectory: stateDirectory)
+            }
         }
         let offset: Int
         do {
@@ -72,6 +76,35 @@ public actor OffsetServerSupervisor {
         } catch {
             throw .unsupported("PortShift: cannot start an offset server at \(address): \(error)")
         }
+    }
+
+    /// Starts `port_offset_server` in a session of its own and waits until it answers. It keeps running after this
+    /// process ends, for every copy on the node; it is stopped by signal, not by the launcher.
+    private func startDetachedServer(
+        _ executable: String, client: OffsetClient, stateDirectory: String
+    ) async throws(LaunchError) {
+        try? FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        let log = stateDirectory + "/offset-server.log"
+        let address = client.address.description
+        let child: ChildProcess
+        do {
+            child = try Subprocess.spawn(
+                Command(executable, ["--listen", address, "--state-file", stateDirectory + "/offsets.state"]),
+                options: SpawnOptions(
+                    stdin: .null, stdout: .file(path: log, append: true), stderr: .file(path: log, append: true),
+                    newSession: true))
+        } catch {
+            throw .unsupported("PortShift: cannot start \(executable): \(error)")
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        // Another launcher may have started one at the same moment: whichever binds first serves both.
+        while !(await Self.offPool { client.isReachable() }) {
+            guard ContinuousClock.now < deadline else {
+                throw .unsupported("PortShift: the offset server started at \(address) does not answer; see \(log)")
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        logger.info("offset server started", ["address": address, "pid": String(child.pid), "log": log])
     }
 
     /// Blocking socket work on its own thread, off the concurrency pool.

@@ -8,8 +8,11 @@ public struct PortShiftSettings: Sendable, Equatable {
 
     /// `host:port` of the offset server.
     public var serverAddress: String
-    /// Start an offset server in this process when none answers at `serverAddress`.
+    /// Start an offset server when none answers at `serverAddress`: in this process, or as `serverExecutable`.
     public var startServerIfMissing: Bool
+    /// A `port_offset_server` to start on its own, outliving this process, instead of one inside it: for launchers
+    /// that come and go (`up`), so that copies started by other launchers keep their server when this one exits.
+    public var serverExecutable: String?
     /// The shim on the host; it is bound into every container at the same path.
     public var libraryPath: String
     public var exceptPorts: [Int]
