@@ -152,12 +152,16 @@ struct PsCommand {
                 }
                 let ports = record.ports.map { port -> String in
                     if let portShift = state.portShift {
-                        return "\(port.target)->\(portShift.shifted(port.target))/\(port.protocol)"
+                        let actual = portShift.shifted(port.target)
+                        // Marked when the last look found nothing listening there.
+                        let closed = port.protocol == "tcp" && !record.listening.contains(actual) ? " (closed)" : ""
+                        return "\(port.target)->\(actual)/\(port.protocol)" + closed
                     }
                     return "\(port.published.map { "\($0)->" } ?? "")\(port.target)/\(port.protocol)"
                 }
+                let group = state.portShift.map { "\($0.group) +\($0.offset)" } ?? ""
                 rows.append([
-                    state.id, record.service, record.container, record.state.description, live,
+                    state.id, record.service, record.container, record.state.description, live, group,
                     ports.joined(separator: ","),
                 ])
                 services.append(
@@ -171,13 +175,24 @@ struct PsCommand {
                 .map([
                     ("id", .string(state.id)), ("project", .string(state.project)),
                     ("runtime", .string(state.runtime.rawValue)),
+                    (
+                        "portshift",
+                        state.portShift.map {
+                            .map([
+                                ("group", .string($0.group)), ("offset", .int($0.offset)),
+                                ("server", .string($0.server)),
+                            ])
+                        } ?? .null
+                    ),
                     ("phase", .string(state.phase.rawValue)), ("services", .list(services)),
                 ]))
         }
         if json {
             Terminal.out(JSONEmitter.emit(.list(documents)) + "\n")
         } else {
-            Terminal.out(Table.render(header: ["ID", "SERVICE", "CONTAINER", "STATE", "RUNTIME", "PORTS"], rows: rows))
+            Terminal.out(
+                Table.render(
+                    header: ["ID", "SERVICE", "CONTAINER", "STATE", "RUNTIME", "PORTSHIFT", "PORTS"], rows: rows))
         }
         return 0
     }

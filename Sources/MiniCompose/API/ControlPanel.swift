@@ -57,6 +57,8 @@ enum ControlPanel {
           <fieldset>
             <legend>Instance</legend>
             <label>id <input id="instance" value="1" size="10" pattern="[A-Za-z0-9_.-]{1,64}"></label>
+            <label title="run this copy in a port window of its own"><input id="portshift" type="checkbox">
+              PortShift</label>
             <button id="start" class="primary">Start</button>
             <button id="stop">Stop</button>
           </fieldset>
@@ -79,10 +81,11 @@ enum ControlPanel {
         <table>
           <thead>
             <tr>
-              <th>Instance</th><th>Service</th><th>State</th><th>Container</th><th>Restarts</th><th>Last check</th>
+              <th>Instance</th><th>Service</th><th>State</th><th>Container</th><th>Ports</th><th>Restarts</th>
+              <th>Last check</th>
             </tr>
           </thead>
-          <tbody id="services"><tr><td colspan="6">no instances</td></tr></tbody>
+          <tbody id="services"><tr><td colspan="7">no instances</td></tr></tbody>
         </table>
         <fieldset style="margin-top: 1em">
           <legend>Container settings: a JSON object of strings, given to every container started afterwards</legend>
@@ -137,7 +140,8 @@ enum ControlPanel {
 
         const id = () => encodeURIComponent($("instance").value.trim());
         $("start").onclick = () =>
-          act("/start/" + id() + "/", (d) => "starting " + d.id + ": " + d.starting.join(", "));
+          act("/start/" + id() + "/" + ($("portshift").checked ? "?portshift=1" : ""),
+            (d) => "starting " + d.id + ": " + d.starting.join(", "));
         $("stop").onclick = () => act("/stop/" + id() + "/", (d) => "stopped " + d.stopped.join(", "));
         $("reload").onclick = () => act("/reload/", (d) =>
           "reloaded: added " + (d.added.join(", ") || "none") + "; removed " + (d.removed.join(", ") || "none") +
@@ -164,7 +168,7 @@ enum ControlPanel {
         function placeholder(text) {
           const row = document.createElement("tr");
           const td = cell(text);
-          td.colSpan = 6;
+          td.colSpan = 7;
           row.appendChild(td);
           return row;
         }
@@ -185,8 +189,13 @@ enum ControlPanel {
               const state = service.state.replace(/\(.*$/, "");
               const container = cell(service.container);
               container.className = "container";
-              row.append(cell(instance.id), cell(service.service), cell(service.state, state),
-                container, cell(String(service.restarts)),
+              // Under PortShift a port reads "8080 -> 8180", marked when nothing listens there yet.
+              const ports = service.ports.map((p) => (p.actual !== p.target ? p.target + " -> " : "") + p.actual +
+                (p.listening === false ? " (closed)" : "")).join(", ");
+              const shift = instance.portshift;
+              const group = shift ? " (" + shift.group + ", +" + shift.offset + ")" : "";
+              row.append(cell(instance.id + group), cell(service.service), cell(service.state, state),
+                container, cell(ports), cell(String(service.restarts)),
                 cell(last ? (last.timed_out ? "timed out" : "exit " + last.exit_code) : ""));
               row.dataset.instance = instance.id;
               row.dataset.service = service.service;

@@ -47,6 +47,14 @@ import Testing
                 #expect(FakeRuntimeProbe.ask(port: port + portShift.offset, "WHO") == id)
             }
             #expect(offsets.count == 2, "each copy has a window of its own")
+            let ps = try await sandbox.run(
+                BuildProducts.path("mini-compose"),
+                ["-f", file, "ps", "--id", "a", "--working-dir", project.workingDirectory])
+            let a = try #require(try InstanceState.load(workingDirectory: project.workingDirectory, id: "a"))
+            let offset = try #require(a.portShift?.offset)
+            let echo = ps.stdoutText.split(separator: "\n").first { $0.contains(" echo ") }.map(String.init) ?? ""
+            #expect(echo.contains("demo-a +\(offset)"), "ps shows the group and offset: \(ps.stdoutText)")
+            #expect(echo.contains("\(port)->\(port + offset)/tcp") && !echo.contains("closed"), "\(ps.stdoutText)")
 
             let client = try OffsetClient(address: "127.0.0.1:\(offsetPort)")
             for id in ["a", "b"] {
