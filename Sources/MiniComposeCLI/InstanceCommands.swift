@@ -59,21 +59,13 @@ struct DownCommand {
             Terminal.err("mini-compose: error: \(error.description)\n")
             return 1
         }
-        if InstanceLookup.ownerAlive(state) && state.watcher != true {
+        if InstanceLookup.ownerAlive(state) {
             Terminal.err(
                 "mini-compose: instance \"\(state.id)\" is run by mini-compose process \(state.ownerPID); stop it "
                     + "there (Ctrl-C, or GET /stop/\(state.id)/ on its server)\n")
             return 1
         }
-        return AsyncMain.run {
-            do throws(LaunchError) {
-                // The watcher `up -d` left exits first, leaving every container as it is for this stop.
-                return await Self.down(try await Watcher.takeOver(state), grace: grace)
-            } catch {
-                Terminal.err("mini-compose: error: \(error.description)\n")
-                return 1
-            }
-        }
+        return AsyncMain.run { await Self.down(state, grace: grace) }
     }
 
     private static func down(_ state: InstanceState, grace: Duration?) async -> Int32 {

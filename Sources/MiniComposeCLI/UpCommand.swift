@@ -12,21 +12,13 @@ struct UpCommand {
         conditions hold, shows each service's state, and keeps watching health and restart policies
         until Ctrl-C, which stops what it started. The exit status is 1 when a service failed.
 
-          -d, --detach          return once every service is up (or failed) and leave the containers
-                                running; a watcher process keeps up health checks and restart policies
-                                until `down`
-              --no-watch        with -d: leave no watcher (health and restart policies go unwatched)
+          -d, --detach   return once every service is up (or failed) and leave the containers running;
+                         health and restart policies are then no longer watched
 
         """ + LaunchOptions.help
 
     static func run(_ arguments: inout Arguments, global: GlobalOptions) throws(UsageError) -> Int32 {
         let detach = arguments.flag("-d", "--detach")
-        let noWatch = arguments.flag("--no-watch")
-        // Internal: how `up -d` starts its watcher, which takes over once that process has exited.
-        let watchAfter = try arguments.value("--watch-after").map { text throws(UsageError) -> Int32 in
-            guard let pid = Int32(text), pid > 0 else { throw UsageError(message: "--watch-after takes a pid") }
-            return pid
-        }
         var launch = LaunchOptions()
         try launch.take(from: &arguments, includeStartOptions: true)
         let services = try arguments.positionals()
@@ -34,7 +26,7 @@ struct UpCommand {
         let logger = global.logger
         var configuration = launch.configuration(for: project, services: services)
         configuration.portShift = try launch.portShiftSettings(for: project)
-        // `up` comes and goes (and `up -d` hands over to its watcher): an offset server it starts runs on its own.
+        // `up` comes and goes: an offset server it starts (`--offset-server auto`) runs as a process of its own.
         configuration.portShift?.serverExecutable = LaunchOptions.offsetServerExecutable()
         let instance: Instance
         do {
@@ -51,33 +43,19 @@ struct UpCommand {
             Terminal.err("mini-compose: error: \(error.description)\n")
             return 1
         }
-        if let watchAfter {
-            return AsyncMain.run { await UpWatcher.watch(instance, after: watchAfter, logger: logger) }
-        }
-        let watch = detach && !noWatch
         if let previous, previous.phase == .running {
-            if InstanceLookup.ownerAlive(previous) && previous.watcher != true {
+            if InstanceLookup.ownerAlive(previous) {
                 Terminal.err(
                     "mini-compose: error: instance \"\(previous.id)\" is already run by mini-compose process "
                         + "\(previous.ownerPID)\n")
                 return 1
             }
-            return AsyncMain.run {
-                do throws(LaunchError) {
-                    let handedOver = try await Watcher.takeOver(previous)
-                    return await Self.up(instance, detach: detach, watch: watch, adopting: handedOver)
-                } catch {
-                    Terminal.err("mini-compose: error: \(error.description)\n")
-                    return 1
-                }
-            }
+            return AsyncMain.run { await Self.up(instance, detach: detach, adopting: previous) }
         }
-        return AsyncMain.run { await Self.up(instance, detach: detach, watch: watch, adopting: nil) }
+        return AsyncMain.run { await Self.up(instance, detach: detach, adopting: nil) }
     }
 
-    private static func up(
-        _ instance: Instance, detach: Bool, watch: Bool, adopting previous: InstanceState?
-    ) async -> Int32 {
+    private static func up(_ instance: Instance, detach: Bool, adopting previous: InstanceState?) async -> Int32 {
         let printer = ProgressPrinter()
         let interrupted = InterruptFlag()
         let watcher = SignalWatcher { _ in interrupted.set() }
@@ -110,7 +88,6 @@ struct UpCommand {
         if detach && !interrupted.isSet {
             progress.cancel()
             printer.show(await instance.snapshot())
-            if watch { UpWatcher.spawn(for: instance) }
             return failed ? 1 : 0
         }
         if !interrupted.isSet {

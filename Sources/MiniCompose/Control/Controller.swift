@@ -187,18 +187,10 @@ public actor Controller {
     /// Adopts instances of this project that a previous mini-compose process left running.
     public func adoptLeftovers() async -> [String] {
         var adopted: [String] = []
-        for found in InstanceState.all(workingDirectory: workingDirectory)
-        where found.project == project.name && found.phase == .running && instances[found.id] == nil
-            && (found.watcher == true || !(found.ownerPID != getpid() && kill(found.ownerPID, 0) == 0))
+        for state in InstanceState.all(workingDirectory: workingDirectory)
+        where state.project == project.name && state.phase == .running && instances[state.id] == nil
+            && !(state.ownerPID != getpid() && kill(state.ownerPID, 0) == 0)
         {
-            // An instance `up -d` left to its watcher is taken over: the watcher exits and leaves it running.
-            let state: InstanceState
-            do {
-                state = try await Watcher.takeOver(found)
-            } catch {
-                logger.warning("cannot adopt instance", ["instance": found.id, "error": error.description])
-                continue
-            }
             var configuration = InstanceConfiguration(
                 id: state.id, project: project, runtime: state.runtime, runtimeExecutable: state.runtimeExecutable,
                 hostIP: state.hostIP, workingDirectory: state.workingDirectory,

@@ -44,8 +44,6 @@ public actor Instance {
     }
     /// How often containers are checked for having ended.
     let monitorInterval: Duration
-    /// This process is the watcher `up -d` leaves behind (recorded in the state, so others may take over).
-    private(set) var isWatcher = false
 
     public init(
         configuration: InstanceConfiguration, runner: any CommandRunning = ProcessRunner(),
@@ -295,12 +293,6 @@ public actor Instance {
     }
 
     public var currentPhase: Phase { phase }
-
-    /// Marks this process as the watcher `up -d` leaves, which hands the instance over when asked; recorded in the
-    /// state from the next save on (call it before `adopt`).
-    public func becomeWatcher() {
-        isWatcher = true
-    }
 
     /// The last `tail` lines of a service's output, as the runtime keeps it.
     public func logs(service: String, tail: Int?) async throws(LaunchError) -> String {

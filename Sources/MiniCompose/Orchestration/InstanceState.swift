@@ -20,9 +20,6 @@ public struct InstanceState: Sendable, Codable, Equatable {
     public var updatedAt: Double
     /// The PortShift group and offset, when the instance runs under PortShift.
     public var portShift: InstanceSnapshot.PortShiftStatus?
-    /// True when the owner is the watcher `up -d` leaves behind: it only keeps health checks and restart
-    /// policies going, and hands the instance over (`Watcher.takeOver`) to any mini-compose that asks.
-    public var watcher: Bool?
 
     public static func path(workingDirectory: String, id: String) -> String {
         workingDirectory + "/.mini-compose/\(id)/state.json"
@@ -71,7 +68,7 @@ extension Instance {
             ownerPID: getpid(), stopOrder: graph.stopOrder.filter { records[$0] != nil },
             stopGrace: Dictionary(uniqueKeysWithValues: graces),
             services: members.compactMap { records[$0] }, updatedAt: Date().timeIntervalSince1970,
-            portShift: portShiftStatus, watcher: isWatcher ? true : nil)
+            portShift: portShiftStatus)
     }
 
     func saveState() throws(LaunchError) {
