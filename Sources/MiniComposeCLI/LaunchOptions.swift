@@ -42,8 +42,8 @@ struct LaunchOptions {
                                     health check gets the shim, and its ports are shifted by the group's offset
               --offset-server ADDR  the offset server (default $OFFSET_SERVER_ADDR, else 127.0.0.1:25000);
                                     "auto" starts one there when none answers: inside serve, which stops it
-                                    when no instance needs it; on its own for up, where it keeps serving
-                                    later copies until it is killed
+                                    when no instance needs it; on its own for up, where it serves later
+                                    copies too and exits 10 s after the last group is released
               --except-ports LIST   ports never shifted, besides 22, 53, 80 and 443 (e.g. 5432,6379)
               --shim PATH           libpreload_port_offset.so (default: $MINICOMPOSE_LIB, or beside mini-compose)
         """

@@ -20,6 +20,7 @@ public enum OffsetServerArguments {
           --read-timeout SECS   close a connection silent for this long (default 5)
           --max-connections N   connections served at once (default 1024)
           --threads N           serving threads (default 2)
+          --exit-when-idle SECS exit once no group has held an offset for SECS seconds
           --check               validate the configuration and the state file, then exit
           -v, --verbose         log every request (debug level)
           -h, --help            show this help
@@ -66,6 +67,12 @@ public enum OffsetServerArguments {
                 configuration.readTimeoutMillis = max(1, Int(seconds * 1000))
             case "--max-connections": configuration.maxConnections = try integer(option)
             case "--threads": configuration.threads = try integer(option)
+            case "--exit-when-idle":
+                let text = try value(option)
+                guard let seconds = Double(text), seconds > 0, seconds < 86400 else {
+                    throw ConfigurationError(option: option, problem: "expected seconds (such as 10), got '\(text)'")
+                }
+                configuration.exitWhenIdleSeconds = seconds
             case "--check": check = true
             case "-v", "--verbose": configuration.logLevel = .debug
             case "-h", "--help": return .help

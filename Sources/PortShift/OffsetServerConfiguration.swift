@@ -15,6 +15,8 @@ public struct OffsetServerConfiguration: Equatable, Sendable {
     public var logLevel: LogLevel
     /// Serving threads, each polling the listening socket and its own connections.
     public var threads: Int
+    /// Exit once no group has held an offset for this many seconds (nil: serve until a signal).
+    public var exitWhenIdleSeconds: Double?
 
     public init(
         listen: SocketAddress = try! SocketAddress(host: "0.0.0.0", port: defaultOffsetServerPort),

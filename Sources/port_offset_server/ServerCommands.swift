@@ -42,7 +42,8 @@ enum ServerCommands {
         return 0
     }
 
-    /// Serves until SIGTERM or SIGINT, which are taken synchronously by `sigwait` rather than by a handler.
+    /// Serves until SIGTERM or SIGINT, which are taken synchronously by `sigtimedwait` rather than by a handler, or
+    /// with `--exit-when-idle` until the table has been empty that long.
     static func run(_ configuration: OffsetServerConfiguration) -> Int32 {
         var signals = sigset_t()
         sigemptyset(&signals)
@@ -58,9 +59,22 @@ enum ServerCommands {
             return 1
         }
         server.start()
-        var received: Int32 = 0
-        sigwait(&signals, &received)
-        logger.info("stopping", ["signal": received == SIGTERM ? "SIGTERM" : "SIGINT"])
+        var idleSince = ContinuousClock.now
+        while true {
+            var wait = timespec(tv_sec: 1, tv_nsec: 0)
+            let received = sigtimedwait(&signals, nil, &wait)
+            if received > 0 {
+                logger.info("stopping", ["signal": received == SIGTERM ? "SIGTERM" : "SIGINT"])
+                break
+            }
+            guard let limit = configuration.exitWhenIdleSeconds else { continue }
+            if !server.service.assignments.isEmpty {
+                idleSince = ContinuousClock.now
+            } else if idleSince.duration(to: .now) >= .milliseconds(Int64(limit * 1000)) {
+                logger.info("stopping: no group for a while", ["idle_seconds": String(limit)])
+                break
+            }
+        }
         server.stop()
         return 0
     }

@@ -79,7 +79,8 @@ public actor OffsetServerSupervisor {
     }
 
     /// Starts `port_offset_server` in a session of its own and waits until it answers. It keeps running after this
-    /// process ends, for every copy on the node; it is stopped by signal, not by the launcher.
+    /// process ends, for every copy on the node, and exits by itself once no group has held an offset for
+    /// `detachedServerIdleSeconds`.
     private func startDetachedServer(
         _ executable: String, client: OffsetClient, stateDirectory: String
     ) async throws(LaunchError) {
@@ -89,7 +90,12 @@ public actor OffsetServerSupervisor {
         let child: ChildProcess
         do {
             child = try Subprocess.spawn(
-                Command(executable, ["--listen", address, "--state-file", stateDirectory + "/offsets.state"]),
+                Command(
+                    executable,
+                    [
+                        "--listen", address, "--state-file", stateDirectory + "/offsets.state", "--exit-when-idle",
+                        String(Self.detachedServerIdleSeconds),
+                    ]),
                 options: SpawnOptions(
                     stdin: .null, stdout: .file(path: log, append: true), stderr: .file(path: log, append: true),
                     newSession: true))
@@ -106,6 +112,9 @@ public actor OffsetServerSupervisor {
         }
         logger.info("offset server started", ["address": address, "pid": String(child.pid), "log": log])
     }
+
+    /// Long enough for a `down` followed by an `up` in a script; short enough not to outlast the copies for long.
+    static let detachedServerIdleSeconds = 10
 
     /// Blocking socket work on its own thread, off the concurrency pool.
     static func offPool<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {

@@ -56,6 +56,7 @@ import Testing
             #expect(echo.contains("demo-a +\(offset)"), "ps shows the group and offset: \(ps.stdoutText)")
             #expect(echo.contains("\(port)->\(port + offset)/tcp") && !echo.contains("closed"), "\(ps.stdoutText)")
 
+            #expect(ProcessWatch.isRunning(started), "the offset server outlives the up commands")
             let client = try OffsetClient(address: "127.0.0.1:\(offsetPort)")
             for id in ["a", "b"] {
                 let down = try await sandbox.run(
@@ -65,9 +66,13 @@ import Testing
                 #expect(down.status == .exited(0), "\(down.stdoutText)\(down.stderrText)")
                 #expect(!down.stderrText.contains("cannot release"), "\(down.stderrText)")
             }
-            // The server outlived every launcher and copy that used it, and both groups are released.
-            #expect(ProcessWatch.isRunning(started))
+            // The server outlived every launcher that used it; both groups are released, and it then leaves.
             #expect(try client.list().isEmpty)
+            let deadline = ContinuousClock.now + .seconds(40)
+            while ProcessWatch.isRunning(started), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(!ProcessWatch.isRunning(started), "the offset server exits once no group is left")
         }
     }
 }
