@@ -136,9 +136,9 @@ struct LaunchOptions {
 
     /// `port_offset_server` beside this executable (the build directory, or the installed `bin/`).
     static func offsetServerExecutable() -> String? {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let path = executable.deletingLastPathComponent().appendingPathComponent("port_offset_server").path
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+        PortShiftEnvironment.fileBesideExecutable("port_offset_server").flatMap {
+            FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil
+        }
     }
 
     func configuration(for project: ComposeProject, services: [String]) -> InstanceConfiguration {

@@ -52,9 +52,12 @@ public struct PortShiftEnvironment: Equatable, Sendable {
     }
 
     /// The shim next to the running executable, where `scripts/build-shim` puts it, if it is there.
-    public static func libraryBesideExecutable() -> String? {
+    public static func libraryBesideExecutable() -> String? { fileBesideExecutable(libraryName) }
+
+    /// `name` in the directory of the running executable (links resolved), when a file of that name is there.
+    public static func fileBesideExecutable(_ name: String) -> String? {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        let candidate = executable.deletingLastPathComponent().appendingPathComponent(libraryName).path
+        let candidate = executable.deletingLastPathComponent().appendingPathComponent(name).path
         return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
     }
 }

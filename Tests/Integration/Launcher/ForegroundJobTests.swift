@@ -8,25 +8,10 @@ import Testing
 /// happens to it when mini-compose itself goes away.
 @Suite struct ForegroundJobTests {
     @Test func aJobLeftRunningByAKilledLauncherIsStoppedByDown() async throws {
-        let pidFile = NSTemporaryDirectory() + "orphan-job-\(UUID().uuidString).pid"
-        defer { unlink(pidFile) }
         try await FakeRuntimeSandbox.with { sandbox in
-            let project = try LauncherProject(
-                sandbox: sandbox,
-                compose: """
-                    name: orphan
-                    services:
-                      seed:
-                        image: fixtures/oneshot:1
-                        command: ["bash", "-c", "echo $$$$ > \\"$$PID_FILE\\"; while true; do sleep 0.05; done"]
-                        environment: {PID_FILE: "\(pidFile)"}
-                      app:
-                        image: fixtures/tcp-service:1
-                        environment: {SERVICE_PORT: "0"}
-                        depends_on:
-                          seed: {condition: service_completed_successfully}
-                    """,
-                images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/oneshot:1": "oneshot"])
+            let job = try LongJobProject(sandbox: sandbox, name: "orphan", ignoringSIGTERM: false)
+            defer { job.remove() }
+            let project = job.project
             let file = project.directory.appendingPathComponent("compose.yaml").path
             let common = ["-f", file, "--working-dir", project.workingDirectory, "--id", "j"]
             let up = try Subprocess.spawn(
@@ -34,7 +19,7 @@ import Testing
                     BuildProducts.path("mini-compose"), ["up", "--runtime", "apptainer"] + common,
                     environment: sandbox.environment),
                 options: SpawnOptions(stdin: .null, stdout: .null, stderr: .null))
-            let jobPID = try #require(try await FakeRuntimeProbe.pid(writtenTo: pidFile), "the job wrote its pid")
+            let jobPID = try #require(try await FakeRuntimeProbe.pid(writtenTo: job.pidFile), "the job wrote its pid")
             _ = try up.signal(SIGKILL)
             _ = try await up.wait()
             #expect(FakeRuntimeProbe.isRunning(jobPID), "the job outlives the launcher that was killed")

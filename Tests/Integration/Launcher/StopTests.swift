@@ -51,33 +51,14 @@ import Testing
 
     @Test(arguments: [RuntimeKind.apptainer, .singularity])
     func stoppingWhileAJobRunsEndsTheJobEvenWhenItIgnoresSIGTERM(_ runtime: RuntimeKind) async throws {
-        let pidFile = NSTemporaryDirectory() + "jobstop-\(UUID().uuidString).pid"
-        defer { unlink(pidFile) }
         try await FakeRuntimeSandbox.with { sandbox in
-            let project = try LauncherProject(
-                sandbox: sandbox,
-                compose: """
-                    name: jobstop
-                    services:
-                      seed:
-                        image: fixtures/oneshot:1
-                        command:
-                          - bash
-                          - -c
-                          - echo $$$$ > "$$PID_FILE"; trap '' TERM; while true; do sleep 0.05; done
-                        environment: {PID_FILE: "\(pidFile)"}
-                        stop_grace_period: 300ms
-                      app:
-                        image: fixtures/tcp-service:1
-                        environment: {SERVICE_PORT: "0"}
-                        depends_on:
-                          seed: {condition: service_completed_successfully}
-                    """,
-                images: ["fixtures/tcp-service:1": "tcp-service", "fixtures/oneshot:1": "oneshot"])
+            let job = try LongJobProject(sandbox: sandbox, name: "jobstop", ignoringSIGTERM: true)
+            defer { job.remove() }
+            let project = job.project
             let instance = try project.instance(runtime: runtime)
             try await instance.start()
             #expect(try await eventually(instance) { $0.record("seed")?.state == .running })
-            let jobPID = try #require(try await FakeRuntimeProbe.pid(writtenTo: pidFile), "the job wrote its pid")
+            let jobPID = try #require(try await FakeRuntimeProbe.pid(writtenTo: job.pidFile), "the job wrote its pid")
             #expect(FakeRuntimeProbe.isRunning(jobPID))
             await instance.stop()
             let snapshot = await instance.snapshot()
