@@ -29,10 +29,13 @@ extension ServerCore {
         guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
         watchdog.withLock { $0?.cancel() }
         guard let daemon = daemon.withLock({ $0 })?.pointer else { return }
-        // From here on the listening socket is ours; closing it now makes new clients fail at once
-        // instead of waiting in the kernel's backlog for a server that will never accept them.
+        // From here on the listening socket is ours; shutting it down now makes new clients fail at once instead of
+        // waiting in the kernel's backlog for a server that will never accept them. It is closed only after
+        // MHD_stop_daemon, as libmicrohttpd asks: its polling threads may still be taking it out of their epoll sets,
+        // and a descriptor closed under them makes libmicrohttpd abort the process.
         let listenSocket = MHD_quiesce_daemon(daemon)
-        if listenSocket >= 0 { close(listenSocket) }
+        if listenSocket >= 0 { Glibc.shutdown(listenSocket, Int32(SHUT_RDWR)) }
+        defer { if listenSocket >= 0 { close(listenSocket) } }
         await waitUntil(ContinuousClock.now + configuration.shutdownGracePeriod) { self.requestsInFlight == 0 }
         let unfinished = inflight.withLock { $0.close() }
         if !unfinished.isEmpty {
