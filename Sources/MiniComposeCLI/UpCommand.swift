@@ -86,7 +86,9 @@ struct UpCommand {
         }
         var failed = await Self.anyFailed(instance)
         if detach && !interrupted.isSet {
+            // The printer is not shared: the last lines are drawn only once the progress task has ended.
             progress.cancel()
+            await progress.value
             printer.show(await instance.snapshot())
             return failed ? 1 : 0
         }
@@ -96,6 +98,7 @@ struct UpCommand {
         while !interrupted.isSet { try? await Task.sleep(for: .milliseconds(100)) }
         failed = await Self.anyFailed(instance) || failed
         progress.cancel()
+        await progress.value
         Terminal.out("mini-compose: stopping instance \"\(instance.id)\"\n")
         await instance.stop()
         printer.show(await instance.snapshot())
